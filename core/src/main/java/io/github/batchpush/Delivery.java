@@ -1,0 +1,82 @@
+package io.github.batchpush;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+
+/**
+ * Retries one push within the delivery deadline: connection failures, timeouts, 408, 429 and 5xx are retried with
+ * exponential backoff and jitter; every other rejection is permanent and ends the delivery at once.
+ */
+final class Delivery {
+  /** An attempt that would start with less time than this left is not worth starting. */
+  private static final long MIN_ATTEMPT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  private final PushgatewaySink sink;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+
+  Delivery(PushgatewaySink sink, Duration initialBackoff, Duration maxBackoff) {
+    this.sink = sink;
+    this.initialBackoff = initialBackoff;
+    this.maxBackoff = maxBackoff;
+  }
+
+  PushgatewaySink sink() {
+    return sink;
+  }
+
+  /** POSTs {@code push}, retrying transient failures until {@code deadlineNanos} (a {@link System#nanoTime()}). */
+  void pushAdd(Push push, long deadlineNanos) {
+    withRetries(budget -> sink.pushAdd(push, budget), deadlineNanos);
+  }
+
+  /** DELETEs the group, with the same retries. */
+  void delete(String job, Map<String, String> labels, long deadlineNanos) {
+    withRetries(budget -> sink.delete(job, labels, budget), deadlineNanos);
+  }
+
+  private void withRetries(LongConsumer attemptWithBudget, long deadlineNanos) {
+    long backoff = initialBackoff.toNanos();
+    for (int attempt = 1; ; attempt++) {
+      PushException failure;
+      try {
+        attemptWithBudget.accept(deadlineNanos - System.nanoTime());
+        return;
+      } catch (GatewayRejectedException e) {
+        if (!e.isTransient()) {
+          throw e;
+        }
+        failure = e;
+      } catch (GatewayUnreachableException e) {
+        failure = e;
+      }
+      // Equal jitter: at least half the backoff, so attempts spread out but never bunch up at zero.
+      long sleep = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+      if (System.nanoTime() + sleep + MIN_ATTEMPT_NANOS >= deadlineNanos) {
+        throw gaveUp(failure, attempt);
+      }
+      try {
+        TimeUnit.NANOSECONDS.sleep(sleep);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw gaveUp(failure, attempt);
+      }
+      backoff = Math.min(backoff * 2, maxBackoff.toNanos());
+    }
+  }
+
+  private static PushException gaveUp(PushException last, int attempts) {
+    if (attempts == 1) {
+      return last;
+    }
+    String message = last.getMessage() + " (gave up after " + attempts + " attempts)";
+    if (last instanceof GatewayRejectedException) {
+      GatewayRejectedException r = (GatewayRejectedException) last;
+      return new GatewayRejectedException(message, r.status(), r.reason());
+    }
+    return new GatewayUnreachableException(message, last.getCause());
+  }
+}

@@ -1,0 +1,154 @@
+package io.github.batchpush;
+
+import io.prometheus.client.exporter.HttpConnectionFactory;
+import io.prometheus.client.exporter.PushGateway;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * Sends one request to the Pushgateway through simpleclient's {@link PushGateway}: one attempt, no retry, every
+ * timeout bounded by the time the caller has left. Failures come out as {@link GatewayRejectedException} or
+ * {@link GatewayUnreachableException} with a one-line message naming gateway, group and cause.
+ */
+final class PushgatewaySink {
+  private final URI gateway;
+  private final URL pushGatewayBase;
+  private final String authorization;
+  private final boolean hasCredentials;
+  private final SSLSocketFactory sslSocketFactory;
+  private final Duration connectTimeout;
+  private final Duration readTimeout;
+
+  PushgatewaySink(URI gateway, String authorization, SSLSocketFactory sslSocketFactory,
+      Duration connectTimeout, Duration readTimeout) {
+    this.gateway = gateway;
+    this.authorization = authorization;
+    this.hasCredentials = authorization != null;
+    this.sslSocketFactory = sslSocketFactory;
+    this.connectTimeout = connectTimeout;
+    this.readTimeout = readTimeout;
+    try {
+      this.pushGatewayBase = gateway.toURL();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Invalid gateway URL: '" + gateway + "' (" + e.getMessage() + ")", e);
+    }
+  }
+
+  URI gateway() {
+    return gateway;
+  }
+
+  /** POSTs the push: replaces the metrics it names in its group, leaves every other metric of the group alone. */
+  void pushAdd(Push push, long budgetNanos) {
+    Attempt attempt = new Attempt(push.job, push.labels, budgetNanos);
+    try {
+      attempt.pushGateway().pushAdd(push.toRegistry(), push.job, push.labels);
+    } catch (IOException e) {
+      throw attempt.failure("push of " + push.group(), e);
+    }
+  }
+
+  /** DELETEs the whole group. */
+  void delete(String job, Map<String, String> labels, long budgetNanos) {
+    Attempt attempt = new Attempt(job, labels, budgetNanos);
+    try {
+      attempt.pushGateway().delete(job, labels);
+    } catch (IOException e) {
+      throw attempt.failure("delete of " + Push.group(job, labels), e);
+    }
+  }
+
+  /** One request: opens the connection simpleclient asks for, on our path, with our timeouts and headers. */
+  private final class Attempt implements HttpConnectionFactory {
+    private final String path;
+    private final int timeoutCap;
+    private GatewayConnection connection;
+
+    Attempt(String job, Map<String, String> labels, long budgetNanos) {
+      this.path = GroupingKeyPath.of(job, labels);
+      this.timeoutCap = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(budgetNanos)));
+    }
+
+    PushGateway pushGateway() {
+      PushGateway pushGateway = new PushGateway(pushGatewayBase);
+      pushGateway.setConnectionFactory(this);
+      return pushGateway;
+    }
+
+    @Override
+    public HttpURLConnection create(String ignoredUrlWithFormEncoding) throws IOException {
+      // simpleclient built the group path with URLEncoder; ours percent-encodes it (see GroupingKeyPath).
+      URL url = URI.create(stripTrailingSlash(gateway.toString()) + "/metrics/" + path).toURL();
+      HttpURLConnection raw = (HttpURLConnection) url.openConnection();
+      raw.setConnectTimeout(Math.min(timeoutCap, (int) connectTimeout.toMillis()));
+      raw.setReadTimeout(Math.min(timeoutCap, (int) readTimeout.toMillis()));
+      raw.setInstanceFollowRedirects(false);
+      raw.setUseCaches(false);
+      if (authorization != null) {
+        raw.setRequestProperty("Authorization", authorization);
+      }
+      if (sslSocketFactory != null && raw instanceof HttpsURLConnection) {
+        ((HttpsURLConnection) raw).setSSLSocketFactory(sslSocketFactory);
+      }
+      connection = new GatewayConnection(raw);
+      return connection;
+    }
+
+    PushException failure(String what, IOException e) {
+      String prefix = what + " to " + gateway + " failed: ";
+      int status = connection == null ? -1 : connection.status();
+      if (status > 0) {
+        String reason = oneLine(connection.errorBody());
+        return new GatewayRejectedException(prefix + rejection(status, reason), status, reason);
+      }
+      return new GatewayUnreachableException(prefix + unreachable(e), e);
+    }
+  }
+
+  private String rejection(int status, String reason) {
+    switch (status) {
+      case 400:
+        return "gateway rejected the metrics (400): " + reason;
+      case 401:
+        return hasCredentials
+            ? "wrong credentials (401): check the username and password or bearer token"
+            : "the gateway requires credentials (401): set BATCHPUSH_USERNAME and BATCHPUSH_PASSWORD, "
+                + "or BATCHPUSH_BEARER_TOKEN";
+      case 403:
+        return "forbidden (403): these credentials may not push to this group";
+      case 404:
+        return "not found (404): check the gateway URL and its path prefix";
+      default:
+        return "HTTP " + status + (reason.isEmpty() ? "" : ": " + reason);
+    }
+  }
+
+  private static String unreachable(IOException e) {
+    String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e instanceof SocketTimeoutException) {
+      return "no answer in time (" + detail + ")";
+    }
+    if (e instanceof SSLException) {
+      return "TLS failed (" + oneLine(detail) + "): if the gateway's certificate is not publicly trusted, "
+          + "give its CA with BATCHPUSH_CA_CERT";
+    }
+    return "unreachable (" + e.getClass().getSimpleName() + ": " + oneLine(detail) + ")";
+  }
+
+  static String oneLine(String text) {
+    return text.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+  }
+
+  static String stripTrailingSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+}

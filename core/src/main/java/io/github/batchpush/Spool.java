@@ -1,0 +1,446 @@
+package io.github.batchpush;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A directory of runs that could not be delivered yet, one file each, named so that names sort by the time the run
+ * finished. Every delivery through the spool holds its lock (a lock within this JVM, then an OS file lock on
+ * {@code .lock}, shared with other processes), replays the spooled runs oldest first, then sends its own run; so two
+ * cron jobs finishing at once never lose, duplicate or reorder a run.
+ *
+ * <p>The spool also remembers, per group, the finish time of the newest run it delivered ({@code .delivered}), so a
+ * run that turns up late never overwrites a newer one: of an older run, only a last-success time newer than the one
+ * delivered is still sent.
+ */
+final class Spool {
+  private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+  private static final String SUFFIX = ".run";
+  private static final String LAST_SUCCESS_SUFFIX = "_" + MetricNames.LAST_SUCCESS;
+
+  private final Path directory;
+  private final int maxRuns;
+  private final Duration maxAge;
+  private final Clock clock;
+
+  Spool(Path directory, int maxRuns, Duration maxAge, Clock clock) {
+    this.directory = directory.toAbsolutePath().normalize();
+    this.maxRuns = maxRuns;
+    this.maxAge = maxAge;
+    this.clock = clock;
+  }
+
+  static Path defaultDirectory(Map<String, String> env) {
+    String state = env.get("XDG_STATE_HOME");
+    Path base = state != null && !state.isBlank() ? Paths.get(state)
+        : Paths.get(System.getProperty("user.home"), ".local", "state");
+    return base.resolve("batchpush").resolve("spool");
+  }
+
+  Path directory() {
+    return directory;
+  }
+
+  /**
+   * Replays what is spooled, then POSTs {@code push}. Whatever could not be delivered by the deadline is spooled, and
+   * the exception says so.
+   */
+  void deliver(Push push, Delivery delivery, long deadlineNanos) {
+    try (Held held = lock(deadlineNanos)) {
+      if (held == null) {
+        String where = spoolOrLose(push);
+        throw new PushException("run " + push.group() + " not delivered: another delivery holds the spool lock in "
+            + directory + " past the deadline; " + where, null);
+      }
+      Replay replay = replay(delivery, deadlineNanos, held);
+      if (replay.stoppedBy != null) {
+        String where = spoolOrLose(push);
+        throw withSuffix(replay.stoppedBy, "; " + where);
+      }
+      try {
+        send(push, delivery, deadlineNanos, held);
+      } catch (GatewayRejectedException e) {
+        if (e.status() == 400) {
+          // The gateway will refuse these samples again; spooling would only block the queue.
+          throw withSuffix(e, "; this run is NOT spooled, since the gateway will keep refusing it");
+        }
+        throw withSuffix(e, "; " + spoolOrLose(push));
+      } catch (PushException e) {
+        throw withSuffix(e, "; " + spoolOrLose(push));
+      }
+    } catch (IOException e) {
+      // The spool itself is unusable (not creatable, not writable): deliver without it.
+      BatchPush.LOG.warn("batchpush: spool {} unusable ({}); delivering without it", directory, e.toString());
+      try {
+        delivery.pushAdd(push, deadlineNanos);
+      } catch (PushException pe) {
+        throw withSuffix(pe, "; run LOST: the spool " + directory + " is unusable");
+      }
+    }
+  }
+
+  /** Replays the spool now, for {@code batchpush flush} and start-up. */
+  SpoolReport replay(Delivery delivery, long deadlineNanos) {
+    try (Held held = lock(deadlineNanos)) {
+      if (held == null) {
+        return new SpoolReport(0, runs().size(), 0, 0, new PushException(
+            "another delivery holds the spool lock in " + directory + "; try again later", null));
+      }
+      Replay r = replay(delivery, deadlineNanos, held);
+      return new SpoolReport(r.delivered, runs().size(), r.dropped, r.setAside, r.stoppedBy);
+    } catch (IOException e) {
+      return new SpoolReport(0, 0, 0, 0, new PushException("spool " + directory + " unusable: " + e, e));
+    }
+  }
+
+  private static final class Replay {
+    int delivered;
+    int dropped;
+    int setAside;
+    PushException stoppedBy;
+  }
+
+  private Replay replay(Delivery delivery, long deadlineNanos, Held held) throws IOException {
+    Replay r = new Replay();
+    Instant oldestKept = clock.instant().minus(maxAge);
+    for (Path file : runs()) {
+      Push spooled;
+      try {
+        spooled = read(file);
+      } catch (IOException | RuntimeException e) {
+        setAside(file, "corrupt", "unreadable (" + e + ")");
+        r.setAside++;
+        continue;
+      }
+      if (spooled.finishedAt.isBefore(oldestKept)) {
+        Files.deleteIfExists(file);
+        r.dropped++;
+        BatchPush.LOG.error("batchpush: DROPPED spooled run {} of {}: older than the spool's limit of {}",
+            spooled.group(), spooled.finishedAt, maxAge);
+        continue;
+      }
+      try {
+        send(spooled, delivery, deadlineNanos, held);
+      } catch (GatewayRejectedException e) {
+        if (e.status() != 400) {
+          r.stoppedBy = e;
+          return r;
+        }
+        setAside(file, "rejected", e.getMessage());
+        r.setAside++;
+        continue;
+      } catch (PushException e) {
+        r.stoppedBy = e;
+        return r;
+      }
+      Files.deleteIfExists(file);
+      r.delivered++;
+    }
+    return r;
+  }
+
+  /** Sends one run, trimmed to what is newer than what this spool already delivered for its group. */
+  private void send(Push push, Delivery delivery, long deadlineNanos, Held held) throws PushException {
+    String group = GroupingKeyPath.of(push.job, push.labels);
+    long[] newest = held.delivered.getOrDefault(group, new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
+    long finished = push.finishedAt.toEpochMilli();
+    Push toSend = push;
+    if (finished < newest[0]) {
+      List<String> lastSuccess = new ArrayList<>();
+      for (Push.Sample s : push.samples) {
+        if (s.name.endsWith(LAST_SUCCESS_SUFFIX) && s.labelName == null && s.value * 1000 > newest[1]) {
+          lastSuccess.add(s.name);
+        }
+      }
+      if (lastSuccess.isEmpty()) {
+        return;
+      }
+      toSend = push.only(lastSuccess);
+    }
+    delivery.pushAdd(toSend, deadlineNanos);
+    long success = newest[1];
+    for (Push.Sample s : toSend.samples) {
+      if (s.name.endsWith(LAST_SUCCESS_SUFFIX) && s.labelName == null) {
+        success = Math.max(success, (long) (s.value * 1000));
+      }
+    }
+    held.delivered.put(group, new long[] {Math.max(newest[0], finished), success});
+    held.dirty = true;
+  }
+
+  /** Writes the run to the spool; returns the clause the log line ends with. */
+  private String spoolOrLose(Push push) {
+    try {
+      Path file = write(push);
+      return "run spooled to " + file + " for the next delivery";
+    } catch (IOException | RuntimeException e) {
+      BatchPush.LOG.error("batchpush: run {} LOST: cannot write it to the spool {}: {}", push.group(), directory,
+          e.toString());
+      return "run LOST: the spool " + directory + " is not writable (" + e + ")";
+    }
+  }
+
+  Path write(Push push) throws IOException {
+    createDirectory();
+    List<Path> runs = runs();
+    int excess = runs.size() - maxRuns + 1;
+    for (int i = 0; i < excess; i++) {
+      Files.deleteIfExists(runs.get(i));
+    }
+    if (excess > 0) {
+      BatchPush.LOG.error("batchpush: spool {} is full ({} runs): DROPPED the {} oldest", directory, maxRuns, excess);
+    }
+    Properties p = new Properties();
+    p.setProperty("version", "1");
+    p.setProperty("job", push.job);
+    p.setProperty("finishedAt", push.finishedAt.toString());
+    int i = 0;
+    for (Map.Entry<String, String> label : push.labels.entrySet()) {
+      p.setProperty("label." + i + ".name", label.getKey());
+      p.setProperty("label." + i++ + ".value", label.getValue());
+    }
+    i = 0;
+    for (Push.Sample s : push.samples) {
+      String key = "sample." + i++ + ".";
+      p.setProperty(key + "name", s.name);
+      p.setProperty(key + "help", s.help);
+      p.setProperty(key + "value", Double.toString(s.value));
+      if (s.labelName != null) {
+        p.setProperty(key + "labelName", s.labelName);
+        p.setProperty(key + "labelValue", s.labelValue);
+      }
+    }
+    Instant t = push.finishedAt;
+    String name = String.format("%012d%09d-%s%s", t.getEpochSecond(), t.getNano(), UUID.randomUUID(), SUFFIX);
+    Path tmp = directory.resolve(".tmp-" + UUID.randomUUID());
+    try (Writer w = Files.newBufferedWriter(Files.createFile(tmp, ownerOnlyFile()), StandardCharsets.UTF_8)) {
+      p.store(w, null);
+    }
+    Path file = directory.resolve(name);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    return file;
+  }
+
+  static Push read(Path file) throws IOException {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
+    }
+    if (!"1".equals(p.getProperty("version"))) {
+      throw new IOException("unknown spool format version " + p.getProperty("version"));
+    }
+    Map<String, String> labels = new LinkedHashMap<>();
+    for (int i = 0; p.containsKey("label." + i + ".name"); i++) {
+      labels.put(required(p, "label." + i + ".name"), required(p, "label." + i + ".value"));
+    }
+    List<Push.Sample> samples = new ArrayList<>();
+    for (int i = 0; p.containsKey("sample." + i + ".name"); i++) {
+      String key = "sample." + i + ".";
+      samples.add(new Push.Sample(required(p, key + "name"), required(p, key + "help"),
+          p.getProperty(key + "labelName"), p.getProperty(key + "labelValue"),
+          Double.parseDouble(required(p, key + "value"))));
+    }
+    if (samples.isEmpty()) {
+      throw new IOException("no samples");
+    }
+    return new Push(required(p, "job"), labels, samples, Instant.parse(required(p, "finishedAt")));
+  }
+
+  private static String required(Properties p, String key) throws IOException {
+    String v = p.getProperty(key);
+    if (v == null) {
+      throw new IOException("missing " + key);
+    }
+    return v;
+  }
+
+  /** The spooled runs, oldest first. */
+  List<Path> runs() throws IOException {
+    List<Path> runs = new ArrayList<>();
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
+      for (Path p : dir) {
+        if (!p.getFileName().toString().startsWith(".")) {
+          runs.add(p);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return List.of();
+    }
+    Collections.sort(runs);
+    return runs;
+  }
+
+  private void setAside(Path file, String why, String detail) throws IOException {
+    Path aside = directory.resolve(why);
+    Files.createDirectories(aside);
+    Files.move(file, aside.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+    BatchPush.LOG.error("batchpush: spooled run {} moved to {}/: {}", file.getFileName(), aside, detail);
+  }
+
+  private void createDirectory() throws IOException {
+    if (Files.isDirectory(directory)) {
+      return;
+    }
+    try {
+      Files.createDirectories(directory.getParent());
+      Files.createDirectory(directory, ownerOnlyDirectory());
+    } catch (FileAlreadyExistsException e) {
+      // another process made it first
+    }
+  }
+
+  /** Takes the JVM lock, then the file lock, giving up at the deadline; null when the deadline passed first. */
+  private Held lock(long deadlineNanos) throws IOException {
+    createDirectory();
+    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(directory, d -> new ReentrantLock());
+    try {
+      if (!jvmLock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        return null;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+    FileChannel channel = null;
+    try {
+      channel = FileChannel.open(directory.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock fileLock;
+      while ((fileLock = channel.tryLock()) == null) {
+        if (System.nanoTime() >= deadlineNanos) {
+          channel.close();
+          jvmLock.unlock();
+          return null;
+        }
+        Thread.sleep(5);
+      }
+      return new Held(jvmLock, channel, fileLock, loadDelivered());
+    } catch (IOException | RuntimeException | InterruptedException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      if (channel != null) {
+        channel.close();
+      }
+      jvmLock.unlock();
+      if (e instanceof IOException) {
+        throw (IOException) e;
+      }
+      if (e instanceof RuntimeException) {
+        throw (RuntimeException) e;
+      }
+      return null;
+    }
+  }
+
+  private Map<String, long[]> loadDelivered() {
+    Map<String, long[]> delivered = new LinkedHashMap<>();
+    Path file = directory.resolve(".delivered");
+    if (!Files.exists(file)) {
+      return delivered;
+    }
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
+      for (String group : p.stringPropertyNames()) {
+        String[] v = p.getProperty(group).split(",");
+        delivered.put(group, new long[] {Long.parseLong(v[0]), Long.parseLong(v[1])});
+      }
+    } catch (IOException | RuntimeException e) {
+      BatchPush.LOG.warn("batchpush: ignoring unreadable {} ({})", file, e.toString());
+    }
+    return delivered;
+  }
+
+  /** The lock, and the delivered-index read under it, written back on close when it changed. */
+  private final class Held implements AutoCloseable {
+    final ReentrantLock jvmLock;
+    final FileChannel channel;
+    final FileLock fileLock;
+    final Map<String, long[]> delivered;
+    boolean dirty;
+
+    Held(ReentrantLock jvmLock, FileChannel channel, FileLock fileLock, Map<String, long[]> delivered) {
+      this.jvmLock = jvmLock;
+      this.channel = channel;
+      this.fileLock = fileLock;
+      this.delivered = delivered;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        if (dirty) {
+          Properties p = new Properties();
+          delivered.forEach((group, v) -> p.setProperty(group, v[0] + "," + v[1]));
+          Path tmp = directory.resolve(".delivered.tmp");
+          try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            p.store(w, null);
+          }
+          Files.move(tmp, directory.resolve(".delivered"), StandardCopyOption.ATOMIC_MOVE,
+              StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        try {
+          fileLock.release();
+          channel.close();
+        } finally {
+          jvmLock.unlock();
+        }
+      }
+    }
+  }
+
+  private static PushException withSuffix(PushException e, String suffix) {
+    if (e instanceof GatewayRejectedException) {
+      GatewayRejectedException r = (GatewayRejectedException) e;
+      return new GatewayRejectedException(e.getMessage() + suffix, r.status(), r.reason());
+    }
+    if (e instanceof GatewayUnreachableException) {
+      return new GatewayUnreachableException(e.getMessage() + suffix, e.getCause());
+    }
+    return new PushException(e.getMessage() + suffix, e.getCause());
+  }
+
+  private static java.nio.file.attribute.FileAttribute<?>[] ownerOnlyFile() {
+    return posix() ? new java.nio.file.attribute.FileAttribute<?>[] {
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+        : new java.nio.file.attribute.FileAttribute<?>[0];
+  }
+
+  private static java.nio.file.attribute.FileAttribute<?>[] ownerOnlyDirectory() {
+    return posix() ? new java.nio.file.attribute.FileAttribute<?>[] {
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
+        : new java.nio.file.attribute.FileAttribute<?>[0];
+  }
+
+  private static boolean posix() {
+    return java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  }
+
+}

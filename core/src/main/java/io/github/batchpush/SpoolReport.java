@@ -1,0 +1,58 @@
+package io.github.batchpush;
+
+/**
+ * What {@link BatchPush#flush()} did with the spool.
+ *
+ * <pre>{@code
+ * SpoolReport report = push.flush();
+ * System.out.println(report);   // delivered 3, remaining 0, dropped 0, set aside 0
+ * }</pre>
+ */
+public final class SpoolReport {
+  static final SpoolReport EMPTY = new SpoolReport(0, 0, 0, 0, null);
+
+  private final int delivered;
+  private final int remaining;
+  private final int dropped;
+  private final int setAside;
+  private final PushException failure;
+
+  SpoolReport(int delivered, int remaining, int dropped, int setAside, PushException failure) {
+    this.delivered = delivered;
+    this.remaining = remaining;
+    this.dropped = dropped;
+    this.setAside = setAside;
+    this.failure = failure;
+  }
+
+  /** Runs delivered to the gateway and removed from the spool. */
+  public int delivered() {
+    return delivered;
+  }
+
+  /** Runs still waiting in the spool, because the gateway could not take them now. */
+  public int remaining() {
+    return remaining;
+  }
+
+  /** Runs dropped because they were older than the spool's age limit. */
+  public int dropped() {
+    return dropped;
+  }
+
+  /** Spool files moved to {@code corrupt/} or {@code rejected/} beside the spool: unreadable, or refused by a 400. */
+  public int setAside() {
+    return setAside;
+  }
+
+  /** Why the replay stopped early, or null when it did not. */
+  public PushException failure() {
+    return failure;
+  }
+
+  @Override
+  public String toString() {
+    return "delivered " + delivered + ", remaining " + remaining + ", dropped " + dropped + ", set aside " + setAside
+        + (failure == null ? "" : "; stopped: " + failure.getMessage());
+  }
+}

@@ -1,0 +1,123 @@
+package io.github.batchpush;
+
+import io.prometheus.client.Collector;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Writes a run to {@code DIR/<name>.prom} for node_exporter's textfile collector. The file is written under a
+ * temporary name that the collector ignores and renamed into place, so a scrape never sees half a file; it has no
+ * timestamps (the collector skips such files whole); and, as with the gateway's POST, a failed run keeps the last
+ * success that the previous file recorded. Writers of the same file take a lock, so concurrent runs cannot lose
+ * each other's last success.
+ */
+final class TextfileWriter {
+  private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+
+  private final Path directory;
+  private final String lastSuccessName;
+
+  TextfileWriter(Path directory, String metricPrefix) {
+    this.directory = directory.toAbsolutePath().normalize();
+    this.lastSuccessName = metricPrefix + "_" + MetricNames.LAST_SUCCESS;
+  }
+
+  Path directory() {
+    return directory;
+  }
+
+  /** The file a group is written to: the job and label values, with every unsafe character as '_'. */
+  Path fileFor(Push push) {
+    StringBuilder name = new StringBuilder(safe(push.job));
+    push.labels.values().forEach(v -> name.append('-').append(safe(v)));
+    return directory.resolve(name + ".prom");
+  }
+
+  void write(Push push) throws IOException {
+    Files.createDirectories(directory);
+    Path file = fileFor(push);
+    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
+    jvmLock.lock();
+    try (FileChannel channel = FileChannel.open(directory.resolve("." + file.getFileName() + ".lock"),
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock ignored = channel.lock()) {
+      Push complete = push.value(lastSuccessName) == null ? withPreviousSuccess(push, file) : push;
+      Path tmp = directory.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        w.write(render(complete));
+      }
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      jvmLock.unlock();
+    }
+  }
+
+  private Push withPreviousSuccess(Push push, Path file) throws IOException {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return push;
+    }
+    for (String line : lines) {
+      if (line.startsWith(lastSuccessName + "{") || line.startsWith(lastSuccessName + " ")) {
+        double previous = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        List<Push.Sample> samples = new ArrayList<>(push.samples);
+        samples.add(new Push.Sample(lastSuccessName, MetricNames.help(MetricNames.LAST_SUCCESS), null, null,
+            previous));
+        return new Push(push.job, push.labels, samples, push.finishedAt);
+      }
+    }
+    return push;
+  }
+
+  /** The Prometheus text format, version 0.0.4, with the group's labels on every series. */
+  static String render(Push push) {
+    Map<String, List<Push.Sample>> families = new LinkedHashMap<>();
+    for (Push.Sample s : push.samples) {
+      families.computeIfAbsent(s.name, n -> new ArrayList<>()).add(s);
+    }
+    StringBuilder out = new StringBuilder();
+    families.forEach((name, samples) -> {
+      out.append("# HELP ").append(name).append(' ')
+          .append(samples.get(0).help.replace("\\", "\\\\").replace("\n", "\\n")).append('\n');
+      out.append("# TYPE ").append(name).append(" gauge\n");
+      for (Push.Sample s : samples) {
+        out.append(name).append("{job=\"").append(escape(push.job)).append('"');
+        push.labels.forEach((k, v) -> out.append(',').append(k).append("=\"").append(escape(v)).append('"'));
+        if (s.labelName != null) {
+          out.append(',').append(s.labelName).append("=\"").append(escape(s.labelValue)).append('"');
+        }
+        out.append("} ").append(Collector.doubleToGoString(s.value)).append('\n');
+      }
+    });
+    return out.toString();
+  }
+
+  private static String escape(String v) {
+    return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+  }
+
+  private static String safe(String s) {
+    StringBuilder b = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      b.append(Character.isLetterOrDigit(c) && c < 128 || c == '_' || c == '-' || c == '.' ? c : '_');
+    }
+    return b.length() == 0 ? "_" : b.toString();
+  }
+}
