@@ -133,6 +133,15 @@ class AlertingEndToEndTest {
     assertThat(prometheus.query("ALERTS{job=\"fresh_job\"}").get("result")).isEmpty();
   }
 
+  @Test
+  void everyDashboardQueryReturnsASeriesForTheStaleJob() throws Exception {
+    for (String expr : DashboardTest.exprs()) {
+      String query = expr.replace("$job", "stale_job");
+
+      assertThat(prometheus.query(query).get("result")).as(query).hasSize(1);
+    }
+  }
+
   static JsonNode alert(String name, String job) {
     for (JsonNode alert : firing.get("alerts")) {
       if (name.equals(alert.get("labels").path("alertname").asText())
