@@ -17,19 +17,16 @@ import java.net.URI;
  * completion time and, when a job declares one, its max age for the freshness alert.
  */
 public final class MyBatchJob {
-  private final BatchPush push;
-
-  MyBatchJob(URI gateway) {
-    this.push = BatchPush.builder().gateway(gateway).build();
-  }
+  private MyBatchJob() {}
 
   public static void main(String[] args) {
-    new MyBatchJob(URI.create(args.length > 0 ? args[0] : "http://127.0.0.1:9091")).executeBatchJob(() -> {});
+    executeBatchJob(URI.create(args.length > 0 ? args[0] : "http://127.0.0.1:9091"), () -> { });
   }
 
-  void executeBatchJob(Runnable work) {
+  static void executeBatchJob(URI gateway, Runnable yourCode) {
+    BatchPush push = BatchPush.builder().gateway(gateway).build();   // e.g. URI.create("http://127.0.0.1:9091")
     try (JobRun run = push.start("my_batch_job")) {
-      work.run(); // Your code here.
+      yourCode.run();
       run.succeeded();
     }
   }

@@ -26,7 +26,7 @@ class MyBatchJobTest {
   void aSuccessfulRunPushesWhatTheDocumentationsJobPushesPlusItsExitCode() {
     double before = System.currentTimeMillis() / 1000.0;
 
-    new MyBatchJob(gateway.uri()).executeBatchJob(() -> Pushgateway.sleep(50));
+    MyBatchJob.executeBatchJob(gateway.uri(), () -> Pushgateway.sleep(50));
 
     Map<String, Double> group = gateway.group("my_batch_job", Map.of());
     assertThat(group).containsOnlyKeys("batch_job_duration_seconds", "batch_job_last_success_timestamp_seconds",
@@ -40,11 +40,10 @@ class MyBatchJobTest {
 
   @Test
   void aFailedRunKeepsThePreviousSuccessAsPushAddDoesInTheDocumentation() {
-    MyBatchJob job = new MyBatchJob(gateway.uri());
-    job.executeBatchJob(() -> {});
+    MyBatchJob.executeBatchJob(gateway.uri(), () -> { });
     Double firstSuccess = gateway.value("my_batch_job", Map.of(), "batch_job_last_success_timestamp_seconds");
 
-    assertThatThrownBy(() -> job.executeBatchJob(() -> {
+    assertThatThrownBy(() -> MyBatchJob.executeBatchJob(gateway.uri(), () -> {
       throw new IllegalStateException("disk full");
     })).isInstanceOf(IllegalStateException.class).hasMessage("disk full");
 

@@ -1,0 +1,50 @@
+package io.github.batchpush.samples.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The Java in samples/README.md is copied from the compiled and tested samples, line for line. */
+class ReadmeSnippetsTest {
+  private static final Path SAMPLES = AlertingEndToEndTest.SAMPLES;
+
+  @Test
+  void everyJavaBlockOfTheReadmeAppearsVerbatimInASampleSource() throws IOException {
+    List<String> sources = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(SAMPLES)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java") && f.toString().contains("/src/main/"))
+          .toList()) {
+        sources.add(normalized(Files.readString(file)));
+      }
+    }
+    List<String> blocks = javaBlocks(Files.readString(SAMPLES.resolve("README.md")));
+
+    assertThat(blocks).hasSize(2);
+    for (String block : blocks) {
+      assertThat(sources).as("a sample containing\n%s", block).anyMatch(source -> source.contains(block));
+    }
+  }
+
+  static List<String> javaBlocks(String markdown) {
+    List<String> blocks = new ArrayList<>();
+    Matcher m = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(markdown);
+    while (m.find()) {
+      blocks.add(normalized(m.group(1)));
+    }
+    return blocks;
+  }
+
+  /** Lines without indentation, blank lines dropped: the README indents less than the sources do. */
+  static String normalized(String code) {
+    return code.lines().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.joining("\n", "\n", "\n"));
+  }
+}
