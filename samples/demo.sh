@@ -127,6 +127,8 @@ echo "Pushgateway at $gateway, Prometheus at $prometheus (rules: samples/prometh
 # Runs that cannot be delivered would be spooled here, not in your home directory.
 export XDG_STATE_HOME="$work/state"
 export BATCHPUSH_GATEWAY="$gateway"
+# The launcher would train its start-up cache in a background JVM that outlives the demo; the demo leaves nothing.
+export BATCHPUSH_CDS=off
 
 # --- Run jobs -------------------------------------------------------------------------------------------------------
 say "Spring Boot batch job nightly_report, @PushMetrics(maxAge = \"26h\"): a successful run"

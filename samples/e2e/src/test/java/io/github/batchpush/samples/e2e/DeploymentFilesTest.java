@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -104,7 +105,7 @@ class DeploymentFilesTest {
   }
 
   @Test
-  void everySampleCommandLineRunsThroughTheRealLauncherAndPushes() throws Exception {
+  void everySampleCommandLineRunsThroughTheRealLauncherAndPushes(@TempDir Path spool) throws Exception {
     requireLauncher();
     List<List<String>> commands = sampleCommandLines();
     List<String> cronJobArgs = list(container().get("args"));
@@ -120,7 +121,9 @@ class DeploymentFilesTest {
         ProcessBuilder builder = new ProcessBuilder(real).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("BATCHPUSH_"));
         builder.environment().put("BATCHPUSH_GATEWAY", gateway.uri().toString());
-        builder.environment().put("BATCHPUSH_SPOOL_DIR", Files.createTempDirectory("spool").toString());
+        builder.environment().put("BATCHPUSH_SPOOL_DIR", spool.toString());
+        // The launcher would otherwise train its class-data cache in a background JVM that outlives the test.
+        builder.environment().put("BATCHPUSH_CDS", "off");
         Process process = builder.start();
         String output;
         try (InputStream in = process.getInputStream()) {
