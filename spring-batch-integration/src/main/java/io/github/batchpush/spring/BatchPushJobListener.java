@@ -47,7 +47,8 @@ import org.springframework.batch.core.step.StepExecution;
  *
  * <p>A push problem never changes the job's status: it is logged, and the delay it adds is bounded by the
  * {@link BatchPush.Builder#deadline deadline}. One instance may serve many jobs and concurrent executions. When
- * several {@code BatchPushJobListener}s are registered on one job, only the first one records an execution.
+ * several {@code BatchPushJobListener}s are registered on one job, each execution is recorded once: by the one
+ * {@link PushMetrics @PushMetrics} registered if there is one, else by the first.
  */
 public final class BatchPushJobListener implements JobExecutionListener {
   private static final Logger LOG = LoggerFactory.getLogger(BatchPushJobListener.class);
@@ -66,6 +67,7 @@ public final class BatchPushJobListener implements JobExecutionListener {
   private final BatchPush push;
   private final String job;
   private final Duration maxAge;
+  private final boolean fromAnnotation;
 
   /** Records executions under the Spring Batch job name, with {@code push}'s labels and settings. */
   public BatchPushJobListener(BatchPush push) {
@@ -77,6 +79,12 @@ public final class BatchPushJobListener implements JobExecutionListener {
    * freshness SLO (null: {@code push}'s default).
    */
   public BatchPushJobListener(BatchPush push, String job, Duration maxAge) {
+    this(push, job, maxAge, false);
+  }
+
+  /** {@code fromAnnotation}: registered for {@link PushMetrics}, whose settings win over a hand-added listener's. */
+  BatchPushJobListener(BatchPush push, String job, Duration maxAge, boolean fromAnnotation) {
+    this.fromAnnotation = fromAnnotation;
     this.push = Objects.requireNonNull(push, "push == null");
     if (job != null && job.isEmpty()) {
       throw new IllegalArgumentException("Invalid job name: '' (give a name, or null for the Spring Batch job name)");
@@ -99,17 +107,17 @@ public final class BatchPushJobListener implements JobExecutionListener {
 
   @Override
   public void beforeJob(JobExecution execution) {
+    Claim claim = new Claim(this);
     synchronized (IN_FLIGHT) {
-      if (IN_FLIGHT.containsKey(execution)) {
+      Claim existing = IN_FLIGHT.get(execution);
+      if (existing != null && (existing.owner.fromAnnotation || !fromAnnotation)) {
         return;
       }
-      // Claimed before the (possibly slow) start push so a second listener on this job backs off.
-      IN_FLIGHT.put(execution, new Claim(this));
+      // Claimed before the (possibly slow) start push so a second listener on this job backs off; the
+      // annotation's listener takes over from one added by hand, whose run is then never pushed.
+      IN_FLIGHT.put(execution, claim);
     }
-    JobRun run = startQuietly(execution);
-    synchronized (IN_FLIGHT) {
-      IN_FLIGHT.get(execution).run = run;
-    }
+    claim.run = startQuietly(execution);
   }
 
   @Override
@@ -172,8 +180,8 @@ public final class BatchPushJobListener implements JobExecutionListener {
     long skipped = 0;
     for (StepExecution step : execution.getStepExecutions()) {
       String name = step.getStepName();
-      run.stepGauge(name, "duration_seconds", seconds(step.getStartTime(), step.getEndTime()));
-      run.stepGauge(name, "exit_code", exitCode(step.getStatus()));
+      stepGauge(run, name, "duration_seconds", seconds(step.getStartTime(), step.getEndTime()));
+      stepGauge(run, name, "exit_code", exitCode(step.getStatus()));
       run.stepGauge(name, "items_read", step.getReadCount());
       run.stepGauge(name, "items_written", step.getWriteCount());
       run.stepGauge(name, "items_skipped", step.getSkipCount());
@@ -184,6 +192,19 @@ public final class BatchPushJobListener implements JobExecutionListener {
     run.gauge("items_read", read);
     run.gauge("items_written", written);
     run.gauge("items_skipped", skipped);
+  }
+
+  /**
+   * Records a step gauge whose name core may refuse: batchpush-core 0.1.0 checks step gauge names against its
+   * run-level reserved names, which {@code duration_seconds} and {@code exit_code} are. Losing them must not lose
+   * the job's run.
+   */
+  private static void stepGauge(JobRun run, String step, String name, double value) {
+    try {
+      run.stepGauge(step, name, value);
+    } catch (IllegalArgumentException e) {
+      LOG.debug("batchpush: core refused step gauge {}: {}", name, e.getMessage());
+    }
   }
 
   private static double seconds(LocalDateTime start, LocalDateTime end) {
@@ -202,7 +223,7 @@ public final class BatchPushJobListener implements JobExecutionListener {
 
   private static final class Claim {
     final BatchPushJobListener owner;
-    JobRun run;
+    volatile JobRun run;
 
     Claim(BatchPushJobListener owner) {
       this.owner = owner;

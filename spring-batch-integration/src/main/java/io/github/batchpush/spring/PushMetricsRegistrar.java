@@ -93,7 +93,7 @@ final class PushMetricsRegistrar implements BeanPostProcessor, BeanFactoryAware 
       labelled = (labelled == null ? push.get().newBuilder() : labelled).label(label);
     }
     String job = annotation.job().isEmpty() ? null : annotation.job();
-    return new BatchPushJobListener(labelled == null ? push.get() : labelled.build(), job, maxAge);
+    return new BatchPushJobListener(labelled == null ? push.get() : labelled.build(), job, maxAge, true);
   }
 
   private static BeanInitializationException invalid(String beanName, String attribute, String value,
