@@ -2,6 +2,7 @@ package io.github.batchpush.spring;
 
 import io.github.batchpush.BatchPush;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.springframework.batch.core.job.Job;
 import org.springframework.beans.factory.ObjectProvider;
@@ -12,11 +13,13 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.env.Environment;
 
 /**
@@ -44,7 +47,12 @@ public final class BatchPushAutoConfiguration {
     BatchPush.Builder builder = BatchPush.builder();
     set("batchpush.gateway.url", properties.getGateway().getUrl(), builder::gateway);
     set("batchpush.metric-prefix", properties.getMetricPrefix(), builder::metricPrefix);
-    properties.getLabels().forEach((name, value) -> set("batchpush.labels." + name, value,
+    String assignments = properties.getLabels().assignments();
+    if (assignments != null) {
+      // Core parses and checks its own comma form; its message names BATCHPUSH_LABELS, where it usually comes from.
+      builder.environment(Map.of("BATCHPUSH_LABELS", assignments));
+    }
+    properties.getLabels().byName().forEach((name, value) -> set("batchpush.labels." + name, value,
         v -> builder.label(name, v)));
     credentials(properties, builder);
     set("batchpush.ca-cert", properties.getCaCert(), builder::caCertificates);
@@ -75,6 +83,23 @@ public final class BatchPushAutoConfiguration {
     return new PushMetricsRegistrar(BatchPushConfiguration.pushOrEnvironment(push), all);
   }
 
+  /**
+   * Lets {@code BATCHPUSH_GATEWAY}, core's variable, configure Boot too: relaxed binding reads it as
+   * {@code batchpush.gateway}, a scalar where {@link BatchPushProperties.Gateway} is expected.
+   */
+  @Bean
+  @ConfigurationPropertiesBinding
+  static Converter<String, BatchPushProperties.Gateway> batchPushGatewayConverter() {
+    return BatchPushProperties.Gateway::of;
+  }
+
+  /** Likewise {@code BATCHPUSH_LABELS=team=billing,env=prod}, bound as the scalar {@code batchpush.labels}. */
+  @Bean
+  @ConfigurationPropertiesBinding
+  static Converter<String, BatchPushProperties.Labels> batchPushLabelsConverter() {
+    return BatchPushProperties.Labels::of;
+  }
+
   @Bean
   @ConditionalOnMissingBean
   SpoolReplay batchPushSpoolReplay(ObjectProvider<BatchPush> push) {
@@ -88,8 +113,8 @@ public final class BatchPushAutoConfiguration {
       } else if (p.getPassword() != null) {
         builder.basicAuth(p.getUsername(), p.getPassword());
       } else {
-        throw new IllegalArgumentException("batchpush.username is set but neither batchpush.password nor "
-            + "batchpush.password-file is: set one of them");
+        throw new IllegalArgumentException("Invalid batchpush.username: it needs batchpush.password or "
+            + "batchpush.password-file; set one of them");
       }
     }
     if (p.getBearerTokenFile() != null) {

@@ -24,7 +24,7 @@ public class BatchPushProperties {
   /** Whether to push Spring Batch job executions to the Pushgateway. */
   private boolean enabled = true;
 
-  private final Gateway gateway = new Gateway();
+  private Gateway gateway = new Gateway();
 
   /** Basic-auth user name for the Pushgateway. */
   private String username;
@@ -54,7 +54,7 @@ public class BatchPushProperties {
   private Duration deadline = Duration.ofSeconds(10);
 
   /** Grouping labels added to every job's group, e.g. batchpush.labels.env=prod. */
-  private Map<String, String> labels = new LinkedHashMap<>();
+  private Labels labels = new Labels();
 
   /** Prefix of every metric name. */
   private String metricPrefix = "batch_job";
@@ -90,6 +90,10 @@ public class BatchPushProperties {
 
   public Gateway getGateway() {
     return gateway;
+  }
+
+  public void setGateway(Gateway gateway) {
+    this.gateway = gateway;
   }
 
   public String getUsername() {
@@ -164,11 +168,11 @@ public class BatchPushProperties {
     this.deadline = deadline;
   }
 
-  public Map<String, String> getLabels() {
+  public Labels getLabels() {
     return labels;
   }
 
-  public void setLabels(Map<String, String> labels) {
+  public void setLabels(Labels labels) {
     this.labels = labels;
   }
 
@@ -236,11 +240,47 @@ public class BatchPushProperties {
     this.textfileDir = textfileDir;
   }
 
+  /**
+   * Grouping labels by name. Also takes core's {@code BATCHPUSH_LABELS=team=billing,env=prod} form, which relaxed
+   * binding hands over as one string: kept as written under the key {@code ""} (never a label name, and the binder
+   * copies only entries) for core to parse and check.
+   */
+  public static class Labels extends LinkedHashMap<String, String> {
+    private static final long serialVersionUID = 1L;
+
+    static Labels of(String assignments) {
+      Labels labels = new Labels();
+      labels.put("", assignments);
+      return labels;
+    }
+
+    /** The {@code key=value,key=value} string these labels were bound from, or null. */
+    String assignments() {
+      return get("");
+    }
+
+    /** The labels given by name. */
+    Map<String, String> byName() {
+      Map<String, String> byName = new LinkedHashMap<>(this);
+      byName.remove("");
+      return byName;
+    }
+  }
+
   /** Where the Pushgateway is. */
   public static class Gateway {
 
     /** Base URL of the Pushgateway, http or https, optionally with a path prefix. */
     private URI url = URI.create("http://localhost:9091");
+
+    /** The gateway at {@code url}; blank means the default. */
+    static Gateway of(String url) {
+      Gateway gateway = new Gateway();
+      if (!url.isBlank()) {
+        gateway.setUrl(URI.create(url.trim()));
+      }
+      return gateway;
+    }
 
     public URI getUrl() {
       return url;
