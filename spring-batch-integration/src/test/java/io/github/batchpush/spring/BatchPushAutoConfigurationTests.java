@@ -117,6 +117,23 @@ class BatchPushAutoConfigurationTests {
   }
 
   @Test
+  void replaysRunsSpooledByAnEarlierProcessAtStartUp() {
+    Path spool = dir.resolve("replayed-spool");
+    BatchPush down = BatchPush.builder().gateway(java.net.URI.create("http://127.0.0.1:" + Pushgateway.freePort()))
+        .deadline(java.time.Duration.ofMillis(300)).spoolDirectory(spool).build();
+    try (var run = down.start("spooled_earlier")) {
+      run.succeeded();
+    }
+    assertThat(gateway.group("spooled_earlier", Map.of())).isEmpty();
+
+    runner.withPropertyValues("batchpush.gateway.url=" + gateway.uri(), "batchpush.spool-dir=" + spool)
+        .run(context -> {
+          assertThat(context.getBean(SpoolReplay.class).report().delivered()).isEqualTo(1);
+          assertThat(gateway.group("spooled_earlier", Map.of())).containsEntry("batch_job_exit_code", 0.0);
+        });
+  }
+
+  @Test
   void turnsTheSpoolOff() {
     runner.withPropertyValues("batchpush.spool-enabled=false").run(context ->
         assertThat(context.getBean(BatchPush.class).spoolDirectory()).isNull());
