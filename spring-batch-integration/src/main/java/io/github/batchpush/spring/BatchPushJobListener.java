@@ -45,10 +45,12 @@ import org.springframework.batch.core.step.StepExecution;
  * {@code _step_exit_code} (same mapping), {@code _step_items_read}, {@code _step_items_written} and
  * {@code _step_items_skipped}. A restarted execution reports the steps it ran.
  *
- * <p>A push problem never changes the job's status: it is logged, and the delay it adds is bounded by the
- * {@link BatchPush.Builder#deadline deadline}. One instance may serve many jobs and concurrent executions. When
- * several {@code BatchPushJobListener}s are registered on one job, each execution is recorded once: by the one
- * {@link PushMetrics @PushMetrics} registered if there is one, else by the first.
+ * <p>A push problem never changes the job's status: it is logged (with a {@link BatchPush.Builder#strict strict}
+ * {@code BatchPush} it is thrown from {@code afterJob}, which Spring Batch logs as an error), and the delay it adds
+ * is bounded by the {@link BatchPush.Builder#deadline deadline}, twice with {@code pushAtStart}. One instance may
+ * serve many jobs and concurrent executions. When several {@code BatchPushJobListener}s are registered on one job,
+ * each execution is recorded once: by the one {@link PushMetrics @PushMetrics} registered if there is one, else by
+ * the first.
  */
 public final class BatchPushJobListener implements JobExecutionListener {
   private static final Logger LOG = LoggerFactory.getLogger(BatchPushJobListener.class);
@@ -162,7 +164,8 @@ public final class BatchPushJobListener implements JobExecutionListener {
       record(run, execution);
       run.close();
     } catch (PushException e) {
-      LOG.debug("batchpush: push of {} failed (logged by core)", run.job(), e);
+      // Only a strict BatchPush throws; Spring Batch logs what afterJob throws and leaves the status alone.
+      throw e;
     } catch (RuntimeException e) {
       LOG.warn("batchpush: recording {} failed: {}", run.job(), e.toString());
     }

@@ -28,8 +28,8 @@ import org.springframework.context.annotation.Import;
  * }
  * }</pre>
  *
- * <p>The {@code BatchPush} bean is used when there is one; otherwise {@link io.github.batchpush.BatchPush#fromEnvironment()}
- * configures it from {@code BATCHPUSH_*} variables. With Spring Boot the auto-configuration does the same from
+ * <p>The {@code BatchPush} bean is used when there is one; otherwise
+ * {@link io.github.batchpush.BatchPush#fromEnvironment()} configures it from {@code BATCHPUSH_*} variables. With Spring Boot the auto-configuration does the same from
  * {@code batchpush.*} properties, and this annotation is not needed.
  */
 @Documented
