@@ -177,6 +177,34 @@ class BatchPushAutoConfigurationTests {
   }
 
   @Test
+  void failsFastOnAMissingCaCertificateFile() {
+    Path missing = dir.resolve("no-such-ca.pem");
+    runner.withPropertyValues("batchpush.gateway.url=https://gw.example", "batchpush.ca-cert=" + missing)
+        .run(context -> assertThat(rootMessage(context)).isEqualTo("Invalid batchpush.* configuration: Cannot load "
+            + "trusted certificates from '" + missing + "': " + missing + " (give a PEM file of CA certificates, or "
+            + "a PKCS12/JKS truststore and its password)"));
+  }
+
+  @Test
+  void failsFastOnAMissingPasswordFileWithoutShowingAnySecret() {
+    Path missing = dir.resolve("no-such-password");
+    runner.withPropertyValues("batchpush.username=batch", "batchpush.password-file=" + missing)
+        .run(context -> assertThat(rootMessage(context)).isEqualTo("Invalid batchpush.* configuration: Cannot "
+            + "read the password file '" + missing + "': NoSuchFileException (check that it exists and is readable "
+            + "by this user)"));
+  }
+
+  @Test
+  void failsFastOnAPushMetricsJobThatCannotTakeAListener() {
+    runner.withUserConfiguration(NotAbstractJob.class).run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessage("batchpush: cannot register on job bean "
+          + "'custom' (" + NotAbstractJob.CustomJob.class.getName() + " does not extend AbstractJob): add a "
+          + "BatchPushJobListener to it by hand");
+    });
+  }
+
+  @Test
   void failsFastOnABadPushMetricsLabelNamingTheJobBean() {
     runner.withUserConfiguration(BadLabelJob.class).run(context ->
         assertThat(rootMessage(context)).isEqualTo(
@@ -278,6 +306,26 @@ class BatchPushAutoConfigurationTests {
     @PushMetrics(maxAge = "a day")
     Job invoices(JobRepository repository) {
       return TestJobs.job("invoices", repository, TestJobs.doneStep("only", repository));
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class NotAbstractJob {
+    @Bean
+    @PushMetrics
+    Job custom() {
+      return new CustomJob();
+    }
+
+    static class CustomJob implements Job {
+      @Override
+      public String getName() {
+        return "custom";
+      }
+
+      @Override
+      public void execute(org.springframework.batch.core.job.JobExecution execution) {
+      }
     }
   }
 
