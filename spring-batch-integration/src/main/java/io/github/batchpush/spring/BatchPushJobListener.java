@@ -183,8 +183,8 @@ public final class BatchPushJobListener implements JobExecutionListener {
     long skipped = 0;
     for (StepExecution step : execution.getStepExecutions()) {
       String name = step.getStepName();
-      stepGauge(run, name, "duration_seconds", seconds(step.getStartTime(), step.getEndTime()));
-      stepGauge(run, name, "exit_code", exitCode(step.getStatus()));
+      run.stepGauge(name, "duration_seconds", seconds(step.getStartTime(), step.getEndTime()));
+      run.stepGauge(name, "exit_code", exitCode(step.getStatus()));
       run.stepGauge(name, "items_read", step.getReadCount());
       run.stepGauge(name, "items_written", step.getWriteCount());
       run.stepGauge(name, "items_skipped", step.getSkipCount());
@@ -195,19 +195,6 @@ public final class BatchPushJobListener implements JobExecutionListener {
     run.gauge("items_read", read);
     run.gauge("items_written", written);
     run.gauge("items_skipped", skipped);
-  }
-
-  /**
-   * Records a step gauge whose name core may refuse: batchpush-core 0.1.0 checks step gauge names against its
-   * run-level reserved names, which {@code duration_seconds} and {@code exit_code} are. Losing them must not lose
-   * the job's run.
-   */
-  private static void stepGauge(JobRun run, String step, String name, double value) {
-    try {
-      run.stepGauge(step, name, value);
-    } catch (IllegalArgumentException e) {
-      LOG.debug("batchpush: core refused step gauge {}: {}", name, e.getMessage());
-    }
   }
 
   private static double seconds(LocalDateTime start, LocalDateTime end) {

@@ -99,7 +99,6 @@ class SpringBatchJobsTests {
 
   @Test
   void eachStepsDurationAndExitCodeArePushedWithAStepLabel() throws Exception {
-    CoreSupport.assumeStepStatusGauges();
     launcher.start(importJob, unique());
     launcher.start(stoppingJob, unique());
 
