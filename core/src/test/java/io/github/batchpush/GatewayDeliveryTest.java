@@ -106,6 +106,17 @@ class GatewayDeliveryTest {
   }
 
   @Test
+  void aGatewayThatTricklesItsAnswerIsCutOffAtTheDeadline() {
+    try (FaultServer trickling = FaultServer.trickling()) {
+      BatchPush push = to(trickling.uri()).readTimeout(Duration.ofSeconds(1)).deadline(Duration.ofMillis(1500))
+          .build();
+      long start = System.nanoTime();
+      push.start("trickled").succeeded().close();
+      assertThat(Pushgateway.since(start)).isBetween(Duration.ofMillis(1000), Duration.ofMillis(2500));
+    }
+  }
+
+  @Test
   void theDefaultDeadlineBoundsAHangToTenSecondsNotSimpleclientsTwenty() {
     try (FaultServer silent = FaultServer.silent()) {
       BatchPush push = to(silent.uri()).build();

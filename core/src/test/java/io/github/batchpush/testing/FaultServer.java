@@ -37,6 +37,11 @@ public final class FaultServer implements AutoCloseable {
     return create(0);
   }
 
+  /** Reads the request, then sends the status line and one header byte every 200 ms, for ever. */
+  public static FaultServer trickling() {
+    return create(-1);
+  }
+
   /** Answers every request with this status and a one-line body. */
   public static FaultServer answering(int status) {
     return create(status);
@@ -64,8 +69,10 @@ public final class FaultServer implements AutoCloseable {
         Socket s = server.accept();
         open.add(s);
         requests.incrementAndGet();
-        if (status > 0) {
-          answer(s);
+        if (status != 0) {
+          Thread worker = new Thread(() -> answer(s), "fault-server-answer");
+          worker.setDaemon(true);
+          worker.start();
         }
       } catch (IOException closed) {
         return;
@@ -88,11 +95,20 @@ public final class FaultServer implements AutoCloseable {
         total += n;
         text = new String(buf, 0, total, java.nio.charset.StandardCharsets.ISO_8859_1);
       }
+      if (status < 0) {
+        s.getOutputStream().write("HTTP/1.1 200 OK\r\nX-Slow: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        for (int i = 0; i < 600 && !server.isClosed(); i++) {
+          s.getOutputStream().write('a');
+          s.getOutputStream().flush();
+          Thread.sleep(200);
+        }
+        return;
+      }
       String body = "fault server says " + status + "\n";
       s.getOutputStream().write(("HTTP/1.1 " + status + " Fault\r\nContent-Type: text/plain\r\nContent-Length: "
           + body.length() + "\r\nConnection: close\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
-    } catch (IOException ignored) {
+    } catch (IOException | InterruptedException ignored) {
       // the client gave up; that is the client's business
     }
   }
