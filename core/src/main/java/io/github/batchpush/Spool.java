@@ -78,21 +78,19 @@ final class Spool {
         throw new PushException("run " + push.group() + " not delivered: another delivery holds the spool lock in "
             + directory + " past the deadline; " + where, null);
       }
-      Replay replay = replay(delivery, deadlineNanos, held);
-      if (replay.stoppedBy != null) {
-        String where = spoolOrLose(push);
-        throw withSuffix(replay.stoppedBy, "; " + where);
+      // Spooled before the first byte goes out, so that a process killed mid-push (SIGKILL, the OOM killer, a
+      // reboot) leaves its run here for the next delivery instead of losing it. Sending a run twice is harmless:
+      // a POST of the same values is idempotent, and it is replayed before anything newer.
+      Path own = write(push);
+      Replay replay = replay(delivery, deadlineNanos, held, own);
+      if (replay.ownRejected != null) {
+        // The gateway will refuse these samples again; spooling would only block the queue.
+        throw withSuffix(replay.ownRejected, "; this run is NOT spooled, since the gateway will keep refusing it");
       }
-      try {
-        send(push, delivery, deadlineNanos, held);
-      } catch (GatewayRejectedException e) {
-        if (e.status() == 400) {
-          // The gateway will refuse these samples again; spooling would only block the queue.
-          throw withSuffix(e, "; this run is NOT spooled, since the gateway will keep refusing it");
-        }
-        throw withSuffix(e, "; " + spoolOrLose(push));
-      } catch (PushException e) {
-        throw withSuffix(e, "; " + spoolOrLose(push));
+      if (Files.exists(own)) {
+        PushException why = replay.stoppedBy != null ? replay.stoppedBy
+            : new PushException("run " + push.group() + " not delivered", null);
+        throw withSuffix(why, "; run spooled to " + own + " for the next delivery");
       }
     } catch (IOException e) {
       // The spool itself is unusable (not creatable, not writable): deliver without it.
@@ -112,7 +110,7 @@ final class Spool {
         return new SpoolReport(0, runs().size(), 0, 0, new PushException(
             "another delivery holds the spool lock in " + directory + "; try again later", null));
       }
-      Replay r = replay(delivery, deadlineNanos, held);
+      Replay r = replay(delivery, deadlineNanos, held, null);
       return new SpoolReport(r.delivered, runs().size(), r.dropped, r.setAside, r.stoppedBy);
     } catch (IOException e) {
       return new SpoolReport(0, 0, 0, 0, new PushException("spool " + directory + " unusable: " + e, e));
@@ -124,12 +122,26 @@ final class Spool {
     int dropped;
     int setAside;
     PushException stoppedBy;
+    GatewayRejectedException ownRejected;
   }
 
-  private Replay replay(Delivery delivery, long deadlineNanos, Held held) throws IOException {
+  /** Replays the spool oldest first; {@code own} is the file of the run being delivered now, or null. */
+  private Replay replay(Delivery delivery, long deadlineNanos, Held held, Path own) throws IOException {
     Replay r = new Replay();
+    List<Path> runs = runs();
+    // Bounded here, under the lock, rather than when writing: the drops are counted in the report.
+    int excess = runs.size() - maxRuns;
+    if (excess > 0) {
+      for (Path file : runs.subList(0, excess)) {
+        Files.deleteIfExists(file);
+      }
+      r.dropped += excess;
+      BatchPush.LOG.error("batchpush: spool {} is full (limit {} runs): DROPPED the {} oldest", directory, maxRuns,
+          excess);
+      runs = runs.subList(excess, runs.size());
+    }
     Instant oldestKept = clock.instant().minus(maxAge);
-    for (Path file : runs()) {
+    for (Path file : runs) {
       Push spooled;
       try {
         spooled = read(file);
@@ -151,6 +163,11 @@ final class Spool {
         if (e.status() != 400) {
           r.stoppedBy = e;
           return r;
+        }
+        if (file.equals(own)) {
+          Files.deleteIfExists(file);
+          r.ownRejected = e;
+          continue;
         }
         setAside(file, "rejected", e.getMessage());
         r.setAside++;
@@ -208,14 +225,6 @@ final class Spool {
 
   Path write(Push push) throws IOException {
     createDirectory();
-    List<Path> runs = runs();
-    int excess = runs.size() - maxRuns + 1;
-    for (int i = 0; i < excess; i++) {
-      Files.deleteIfExists(runs.get(i));
-    }
-    if (excess > 0) {
-      BatchPush.LOG.error("batchpush: spool {} is full ({} runs): DROPPED the {} oldest", directory, maxRuns, excess);
-    }
     Properties p = new Properties();
     p.setProperty("version", "1");
     p.setProperty("job", push.job);
@@ -298,7 +307,9 @@ final class Spool {
 
   private void setAside(Path file, String why, String detail) throws IOException {
     Path aside = directory.resolve(why);
-    Files.createDirectories(aside);
+    if (!Files.isDirectory(aside)) {
+      Files.createDirectories(aside, ownerOnlyDirectory());
+    }
     Files.move(file, aside.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
     BatchPush.LOG.error("batchpush: spooled run {} moved to {}/: {}", file.getFileName(), aside, detail);
   }
@@ -329,7 +340,8 @@ final class Spool {
     }
     FileChannel channel = null;
     try {
-      channel = FileChannel.open(directory.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      channel = FileChannel.open(directory.resolve(".lock"),
+          java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), ownerOnlyFile());
       FileLock fileLock;
       while ((fileLock = channel.tryLock()) == null) {
         if (System.nanoTime() >= deadlineNanos) {
@@ -399,7 +411,8 @@ final class Spool {
           Properties p = new Properties();
           delivered.forEach((group, v) -> p.setProperty(group, v[0] + "," + v[1]));
           Path tmp = directory.resolve(".delivered.tmp");
-          try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+          Files.deleteIfExists(tmp);
+          try (Writer w = Files.newBufferedWriter(Files.createFile(tmp, ownerOnlyFile()), StandardCharsets.UTF_8)) {
             p.store(w, null);
           }
           Files.move(tmp, directory.resolve(".delivered"), StandardCopyOption.ATOMIC_MOVE,
