@@ -12,6 +12,7 @@ import java.time.Duration;
  * <pre>
  * SpoolChild runs GATEWAY SPOOL JOB COUNT DEADLINE_MS   # COUNT successful runs, gauge sequence = 0..COUNT-1
  * SpoolChild job  GATEWAY SPOOL JOB EXIT DEADLINE_MS    # one run ending with EXIT, then System.exit(EXIT)
+ * SpoolChild textfile DIR JOB COUNT                      # COUNT runs to DIR only: a success, then failures
  * </pre>
  *
  * <p>Prints {@code closing} before the last close and {@code closed <millis>} after it, for the parent to follow.
@@ -20,6 +21,19 @@ public final class SpoolChild {
   private SpoolChild() {}
 
   public static void main(String[] args) {
+    if (args[0].equals("textfile")) {
+      BatchPush textfileOnly = BatchPush.builder().textfileDirectory(Path.of(args[1])).build();
+      for (int i = 0; i < Integer.parseInt(args[3]); i++) {
+        try (JobRun run = textfileOnly.start(args[2])) {
+          run.gauge("sequence", i);
+          if (i == 0) {
+            run.succeeded();
+          }
+        }
+      }
+      System.out.println("done");
+      return;
+    }
     BatchPush push = BatchPush.builder()
         .gateway(URI.create(args[1]))
         .spoolDirectory(Path.of(args[2]))
