@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -329,7 +330,9 @@ final class Spool {
   /** Takes the JVM lock, then the file lock, giving up at the deadline; null when the deadline passed first. */
   private Held lock(long deadlineNanos) throws IOException {
     createDirectory();
-    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(directory, d -> new ReentrantLock());
+    // Keyed by the real path: two instances reaching the spool through a symlink must share the lock, or the second
+    // one's tryLock() throws OverlappingFileLockException.
+    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(directory.toRealPath(), d -> new ReentrantLock());
     try {
       if (!jvmLock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         return null;
@@ -343,7 +346,7 @@ final class Spool {
       channel = FileChannel.open(directory.resolve(".lock"),
           java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), ownerOnlyFile());
       FileLock fileLock;
-      while ((fileLock = channel.tryLock()) == null) {
+      while ((fileLock = tryLock(channel)) == null) {
         if (System.nanoTime() >= deadlineNanos) {
           channel.close();
           jvmLock.unlock();
@@ -366,6 +369,15 @@ final class Spool {
       if (e instanceof RuntimeException) {
         throw (RuntimeException) e;
       }
+      return null;
+    }
+  }
+
+  /** The file lock, or null while another process (or, through some other path, this JVM) holds it. */
+  private static FileLock tryLock(FileChannel channel) throws IOException {
+    try {
+      return channel.tryLock();
+    } catch (OverlappingFileLockException e) {
       return null;
     }
   }

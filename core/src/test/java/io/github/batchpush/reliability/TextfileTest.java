@@ -1,6 +1,7 @@
 package io.github.batchpush.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.JobRun;
@@ -172,6 +173,50 @@ class TextfileTest {
     assertThat(text).contains("batch_job_exit_code{job=\"shared_job\"} 1.0\n",
         "batch_job_sequence{job=\"shared_job\"} 39.0\n", "batch_job_last_success_timestamp_seconds{");
     assertThat(files()).containsExactly(".shared_job.prom.lock", "shared_job.prom");
+  }
+
+  @Test
+  void groupsWhoseNamesLookAlikeAfterSanitizingGetFilesOfTheirOwn() throws Exception {
+    run(textfileOnly(), "a/b", 0);
+    run(textfileOnly(), "a_b", 1);
+    run(textfileOnly(), "x-y", 2);
+    run(textfileOnly().newBuilder().label("team", "y").build(), "x", 3);
+    run(textfileOnly().newBuilder().label("owner", "y").build(), "x", 4);
+
+    List<String> proms = files().stream().filter(f -> f.endsWith(".prom")).collect(Collectors.toList());
+    assertThat(proms).hasSize(5).contains("a_b.prom").anyMatch(f -> f.matches("x-y-[0-9a-f]{8}\\.prom"));
+    assertThat(proms.stream().map(f -> read(dir.resolve(f))).collect(Collectors.toList()))
+        .anySatisfy(t -> assertThat(t).contains("batch_job_exit_code{job=\"a/b\"} 0.0\n"))
+        .anySatisfy(t -> assertThat(t).contains("batch_job_exit_code{job=\"a_b\"} 1.0\n"))
+        .anySatisfy(t -> assertThat(t).contains("batch_job_exit_code{job=\"x-y\"} 2.0\n"))
+        .anySatisfy(t -> assertThat(t).contains("batch_job_exit_code{job=\"x\",team=\"y\"} 3.0\n"))
+        .anySatisfy(t -> assertThat(t).contains("batch_job_exit_code{job=\"x\",owner=\"y\"} 4.0\n"));
+  }
+
+  @Test
+  void twoInstancesWritingThroughASymlinkTakeTurnsInsteadOfFailing() throws Exception {
+    Path link = Files.createSymbolicLink(work.resolve("link"), dir);
+    List<CompletableFuture<Void>> writers = new ArrayList<>();
+    for (Path target : List.of(dir, link)) {
+      BatchPush strict = BatchPush.builder().textfileDirectory(target).strict(true).build();
+      writers.add(CompletableFuture.runAsync(() -> {
+        for (int i = 0; i < 100; i++) {
+          strict.start("linked_job").succeeded().close();
+        }
+      }));
+    }
+
+    for (CompletableFuture<Void> w : writers) {
+      assertThatCode(() -> w.get(60, TimeUnit.SECONDS)).doesNotThrowAnyException();
+    }
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

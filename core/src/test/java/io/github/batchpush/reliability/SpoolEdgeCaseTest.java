@@ -1,0 +1,84 @@
+package io.github.batchpush.reliability;
+
+import static io.github.batchpush.reliability.Runs.held;
+import static io.github.batchpush.reliability.Runs.run;
+import static io.github.batchpush.reliability.Runs.spooled;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import io.github.batchpush.BatchPush;
+import io.github.batchpush.JobRun;
+import io.github.batchpush.reliability.FaultServer.Fault;
+import io.github.batchpush.reliability.Runs.Outcome;
+import io.github.batchpush.testing.Pushgateway;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Spools reached in unusual ways: through a symlink, or not usable at all. */
+class SpoolEdgeCaseTest {
+  static Pushgateway gateway;
+
+  @TempDir
+  Path work;
+
+  final TestClock clock = new TestClock("2026-11-25T14:00:00Z");
+
+  @BeforeAll
+  static void startGateway() {
+    gateway = Pushgateway.start();
+  }
+
+  @AfterAll
+  static void stopGateway() {
+    gateway.close();
+  }
+
+  @Test
+  void twoInstancesReachingOneSpoolThroughASymlinkTakeTurnsInsteadOfThrowing() throws Exception {
+    Path spool = Files.createDirectory(work.resolve("spool"));
+    Path link = Files.createSymbolicLink(work.resolve("link"), spool);
+    try (FaultServer hang = FaultServer.start(null, Fault.hang())) {
+      BatchPush viaDirectory = BatchPush.builder().gateway(hang.uri()).spoolDirectory(spool).clock(clock)
+          .deadline(Duration.ofSeconds(2)).build();
+      BatchPush viaLink = viaDirectory.newBuilder().spoolDirectory(link).build();
+      JobRun first = viaDirectory.start("symlink_job");
+      JobRun second = viaLink.start("symlink_job");
+      CompletableFuture<Void> holding = CompletableFuture.runAsync(first::close);
+      assertThat(hang.awaitRequests(1, 10_000)).isTrue();
+
+      assertThatCode(second::close).doesNotThrowAnyException();
+      holding.get(10, TimeUnit.SECONDS);
+      assertThat(spooled(spool)).hasSize(2);
+    }
+  }
+
+  @Test
+  void aSpoolThatCannotBeCreatedDoesNotStopDelivery() throws Exception {
+    Path notADirectory = Files.writeString(work.resolve("spool"), "a file where the spool should be");
+    BatchPush push = BatchPush.builder().gateway(gateway.uri()).spoolDirectory(notADirectory).clock(clock)
+        .deadline(Duration.ofSeconds(2)).build();
+
+    Outcome delivered = run(push, clock, "unusable_spool_job", 0);
+
+    assertThat(held(gateway, "unusable_spool_job")).isEqualTo(delivered.values());
+  }
+
+  @Test
+  void aSpoolThatCannotBeCreatedWithTheGatewayDownLosesTheRunWithoutThrowing() throws Exception {
+    Path notADirectory = Files.writeString(work.resolve("spool"), "a file where the spool should be");
+    BatchPush push = BatchPush.builder().gateway(URI.create("http://127.0.0.1:" + Pushgateway.freePort()))
+        .spoolDirectory(notADirectory).clock(clock).deadline(Duration.ofMillis(500)).build();
+
+    Outcome lost = run(push, clock, "lost_job", 0);
+
+    assertThat(lost.delay()).isLessThan(Duration.ofMillis(500).plus(FaultInjectionTest.SLACK));
+  }
+}
