@@ -33,12 +33,14 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A directory of runs that could not be delivered yet, one file each, named so that names sort by the time the run
  * finished. Every delivery through the spool holds its lock (a lock within this JVM, then an OS file lock on
- * {@code .lock}, shared with other processes), replays the spooled runs oldest first, then sends its own run; so two
- * cron jobs finishing at once never lose, duplicate or reorder a run.
+ * {@code .lock}, shared with other processes), writes its own run to the spool, then replays the spooled runs of its
+ * gateway oldest first, its own among them; so two cron jobs finishing at once never lose, duplicate or reorder a
+ * run, and a process killed mid-push leaves its run behind. Each run file names the gateway it is for: jobs of
+ * several gateways may share a spool (the default one is per user).
  *
- * <p>The spool also remembers, per group, the finish time of the newest run it delivered ({@code .delivered}), so a
- * run that turns up late never overwrites a newer one: of an older run, only a last-success time newer than the one
- * delivered is still sent.
+ * <p>The spool also remembers, per gateway and group, the finish time of the newest run it delivered
+ * ({@code .delivered}), so a run that turns up late never overwrites a newer one: of an older run, only a
+ * last-success time newer than the one delivered is still sent.
  */
 final class Spool {
   private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
@@ -75,14 +77,14 @@ final class Spool {
   void deliver(Push push, Delivery delivery, long deadlineNanos) {
     try (Held held = lock(deadlineNanos)) {
       if (held == null) {
-        String where = spoolOrLose(push);
+        String where = spoolOrLose(push, gatewayOf(delivery));
         throw new PushException("run " + push.group() + " not delivered: another delivery holds the spool lock in "
             + directory + " past the deadline; " + where, null);
       }
       // Spooled before the first byte goes out, so that a process killed mid-push (SIGKILL, the OOM killer, a
       // reboot) leaves its run here for the next delivery instead of losing it. Sending a run twice is harmless:
       // a POST of the same values is idempotent, and it is replayed before anything newer.
-      Path own = write(push);
+      Path own = write(push, gatewayOf(delivery));
       Replay replay = replay(delivery, deadlineNanos, held, own);
       if (replay.ownRejected != null) {
         // The gateway will refuse these samples again; spooling would only block the queue.
@@ -112,7 +114,7 @@ final class Spool {
             "another delivery holds the spool lock in " + directory + "; try again later", null));
       }
       Replay r = replay(delivery, deadlineNanos, held, null);
-      return new SpoolReport(r.delivered, runs().size(), r.dropped, r.setAside, r.stoppedBy);
+      return new SpoolReport(r.delivered, remainingFor(gatewayOf(delivery)), r.dropped, r.setAside, r.stoppedBy);
     } catch (IOException e) {
       return new SpoolReport(0, 0, 0, 0, new PushException("spool " + directory + " unusable: " + e, e));
     }
@@ -142,10 +144,14 @@ final class Spool {
       runs = runs.subList(excess, runs.size());
     }
     Instant oldestKept = clock.instant().minus(maxAge);
+    String gateway = gatewayOf(delivery);
     for (Path file : runs) {
       Push spooled;
+      String spooledFor;
       try {
-        spooled = read(file);
+        Properties p = load(file);
+        spooled = fromProperties(p);
+        spooledFor = p.getProperty("gateway");
       } catch (IOException | RuntimeException e) {
         setAside(file, "corrupt", "unreadable (" + e + ")");
         r.setAside++;
@@ -156,6 +162,11 @@ final class Spool {
         r.dropped++;
         BatchPush.LOG.error("batchpush: DROPPED spooled run {} of {}: older than the spool's limit of {}",
             spooled.group(), spooled.finishedAt, maxAge);
+        continue;
+      }
+      if (spooledFor != null && !spooledFor.equals(gateway)) {
+        // Spooled by a job of another gateway sharing this spool (the default one is per user): it waits for a
+        // delivery to that gateway, and must not block or be sent to this one.
         continue;
       }
       try {
@@ -185,7 +196,8 @@ final class Spool {
 
   /** Sends one run, trimmed to what is newer than what this spool already delivered for its group. */
   private void send(Push push, Delivery delivery, long deadlineNanos, Held held) throws PushException {
-    String group = GroupingKeyPath.of(push.job, push.labels);
+    // Per gateway: the same job pushed to a second gateway is news there, however old.
+    String group = gatewayOf(delivery) + " " + GroupingKeyPath.of(push.job, push.labels);
     long[] newest = held.delivered.getOrDefault(group, new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
     long finished = push.finishedAt.toEpochMilli();
     Push toSend = push;
@@ -213,9 +225,9 @@ final class Spool {
   }
 
   /** Writes the run to the spool; returns the clause the log line ends with. */
-  private String spoolOrLose(Push push) {
+  private String spoolOrLose(Push push, String gateway) {
     try {
-      Path file = write(push);
+      Path file = write(push, gateway);
       return "run spooled to " + file + " for the next delivery";
     } catch (IOException | RuntimeException e) {
       BatchPush.LOG.error("batchpush: run {} LOST: cannot write it to the spool {}: {}", push.group(), directory,
@@ -225,9 +237,17 @@ final class Spool {
   }
 
   Path write(Push push) throws IOException {
+    return write(push, null);
+  }
+
+  /** Spools {@code push} for {@code gateway}; a run spooled without a gateway is replayed to any. */
+  Path write(Push push, String gateway) throws IOException {
     createDirectory();
     Properties p = new Properties();
     p.setProperty("version", "1");
+    if (gateway != null) {
+      p.setProperty("gateway", gateway);
+    }
     p.setProperty("job", push.job);
     p.setProperty("finishedAt", push.finishedAt.toString());
     int i = 0;
@@ -258,10 +278,18 @@ final class Spool {
   }
 
   static Push read(Path file) throws IOException {
+    return fromProperties(load(file));
+  }
+
+  private static Properties load(Path file) throws IOException {
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       p.load(r);
     }
+    return p;
+  }
+
+  private static Push fromProperties(Properties p) throws IOException {
     if (!"1".equals(p.getProperty("version"))) {
       throw new IOException("unknown spool format version " + p.getProperty("version"));
     }
@@ -288,6 +316,24 @@ final class Spool {
       throw new IOException("missing " + key);
     }
     return v;
+  }
+
+  private static String gatewayOf(Delivery delivery) {
+    return delivery.sink().gateway().toString();
+  }
+
+  /** How many spooled runs wait for {@code gateway} (or for any gateway); unreadable ones included. */
+  private int remainingFor(String gateway) throws IOException {
+    int n = 0;
+    for (Path file : runs()) {
+      try {
+        String spooledFor = load(file).getProperty("gateway");
+        n += spooledFor == null || spooledFor.equals(gateway) ? 1 : 0;
+      } catch (IOException | RuntimeException e) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** The spooled runs, oldest first. */

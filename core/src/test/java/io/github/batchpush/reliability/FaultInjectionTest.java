@@ -56,25 +56,24 @@ class FaultInjectionTest {
     return BatchPush.builder().gateway(uri).spoolDirectory(spool).clock(clock).deadline(DEADLINE);
   }
 
-  private static URI closedPort() {
-    return URI.create("http://127.0.0.1:" + Pushgateway.freePort());
-  }
-
   @Test
   void gatewayDownSpoolsTheRunsAndTheNextDeliveryReplaysThemSoTheSuccessSurvivesTheLaterFailure() {
-    BatchPush down = to(closedPort()).build();
+    int port = Pushgateway.freePort();
+    BatchPush down = to(URI.create("http://127.0.0.1:" + port)).build();
     Outcome success = run(down, clock, "down_job", 0);
     clock.advance(Duration.ofMinutes(1));
     Outcome failure = run(down, clock, "down_job", 2);
     assertThat(spooled(spool)).hasSize(2);
 
-    SpoolReport report = to(gateway.uri()).build().flush();
+    try (Pushgateway up = Pushgateway.startOnPort(port)) {
+      SpoolReport report = down.flush();
 
-    assertThat(report.toString()).isEqualTo("delivered 2, remaining 0, dropped 0, set aside 0");
-    assertThat(held(gateway, "down_job")).isEqualTo(merged(success.values(), failure.values()));
-    assertThat(held(gateway, "down_job")).containsEntry("batch_job_exit_code", 2.0)
-        .containsEntry("batch_job_last_success_timestamp_seconds", success.values()
-            .get("batch_job_last_success_timestamp_seconds"));
+      assertThat(report.toString()).isEqualTo("delivered 2, remaining 0, dropped 0, set aside 0");
+      assertThat(held(up, "down_job")).isEqualTo(merged(success.values(), failure.values()));
+      assertThat(held(up, "down_job")).containsEntry("batch_job_exit_code", 2.0)
+          .containsEntry("batch_job_last_success_timestamp_seconds", success.values()
+              .get("batch_job_last_success_timestamp_seconds"));
+    }
     assertThat(success.delay()).isLessThan(DEADLINE.plus(SLACK));
     assertThat(failure.delay()).isLessThan(DEADLINE.plus(SLACK));
     FaultMatrix.record("gateway down (closed port)", "spooled; replayed on recovery",
@@ -83,14 +82,15 @@ class FaultInjectionTest {
 
   @Test
   void aGatewayThatAcceptsButNeverAnswersCostsAtMostTheDeadlineAndTheRunIsSpooled() throws Exception {
-    try (FaultServer hang = FaultServer.start(null, Fault.hang())) {
+    try (FaultServer hang = FaultServer.start(gateway.uri(), Fault.hang())) {
       Outcome hung = run(to(hang.uri()).build(), clock, "hang_job", 0);
 
       assertThat(hung.delay()).isLessThan(DEADLINE.plus(SLACK));
       assertThat(hang.requests()).hasSize(1);
       assertThat(spooled(spool)).hasSize(1);
       clock.advance(Duration.ofMinutes(1));
-      Outcome next = run(to(gateway.uri()).build(), clock, "hang_job", 1);
+      hang.recover();
+      Outcome next = run(to(hang.uri()).build(), clock, "hang_job", 1);
       assertThat(held(gateway, "hang_job")).isEqualTo(merged(hung.values(), next.values()));
       assertThat(spooled(spool)).isEmpty();
       FaultMatrix.record("accepts, never answers (deadline 3 s)", "spooled; replayed on recovery", hung.delay());
@@ -99,7 +99,7 @@ class FaultInjectionTest {
 
   @Test
   void withEveryDefaultAHangingGatewayDelaysTheJobByAtMostTenSeconds() throws Exception {
-    try (FaultServer hang = FaultServer.start(null, Fault.hang())) {
+    try (FaultServer hang = FaultServer.start(gateway.uri(), Fault.hang())) {
       BatchPush defaults = BatchPush.builder().gateway(hang.uri()).spoolDirectory(spool).clock(clock).build();
       Outcome hung = run(defaults, clock, "hang_default_job", 3);
 
@@ -107,7 +107,8 @@ class FaultInjectionTest {
       // A 5 s read timeout, then one more attempt cut short by what is left of the 10 s deadline.
       assertThat(hang.requests()).hasSize(2);
       assertThat(spooled(spool)).hasSize(1);
-      to(gateway.uri()).build().flush();
+      hang.recover();
+      assertThat(defaults.flush().delivered()).isEqualTo(1);
       assertThat(held(gateway, "hang_default_job")).isEqualTo(hung.values());
       FaultMatrix.record("accepts, never answers (all defaults, deadline 10 s)", "spooled; replayed on recovery",
           hung.delay());
@@ -154,7 +155,8 @@ class FaultInjectionTest {
       assertThat(down.requests().size()).isBetween(3, 10);
       assertThat(spooled(spool)).hasSize(1);
       clock.advance(Duration.ofMinutes(1));
-      Outcome next = run(to(gateway.uri()).build(), clock, "unavailable_job", 1);
+      down.recover();
+      Outcome next = run(to(down.uri()).build(), clock, "unavailable_job", 1);
       assertThat(held(gateway, "unavailable_job")).isEqualTo(merged(refused.values(), next.values()));
       FaultMatrix.record("500/503 for longer than the deadline", "retried, spooled; replayed on recovery",
           refused.delay());

@@ -76,9 +76,10 @@ final class FaultServer implements AutoCloseable {
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Thread acceptor;
+  private volatile boolean recovered;
 
-  private FaultServer(URI upstream, List<Fault> script) throws IOException {
-    this.socket = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+  private FaultServer(int port, URI upstream, List<Fault> script) throws IOException {
+    this.socket = new ServerSocket(port, 200, InetAddress.getLoopbackAddress());
     this.upstream = upstream;
     this.script = List.copyOf(script);
     this.acceptor = new Thread(this::acceptLoop, "fault-server-" + socket.getLocalPort());
@@ -91,11 +92,16 @@ final class FaultServer implements AutoCloseable {
   }
 
   static FaultServer start(URI upstream, List<Fault> script) {
+    return startOnPort(0, upstream, script);
+  }
+
+  /** A server on a given port, e.g. where a "down" gateway was: the same URL then comes back up. */
+  static FaultServer startOnPort(int port, URI upstream, List<Fault> script) {
     if (script.isEmpty()) {
       throw new IllegalArgumentException("script is empty");
     }
     try {
-      return new FaultServer(upstream, script);
+      return new FaultServer(port, upstream, script);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -103,6 +109,11 @@ final class FaultServer implements AutoCloseable {
 
   URI uri() {
     return URI.create("http://127.0.0.1:" + socket.getLocalPort());
+  }
+
+  /** Ends the fault: every later request is forwarded (the gateway behind it came back). */
+  void recover() {
+    recovered = true;
   }
 
   /** Every request received so far, in arrival order. */
@@ -159,7 +170,7 @@ final class FaultServer implements AutoCloseable {
       String[] parts = requestLine.split(" ");
       Fault fault;
       synchronized (requests) {
-        fault = script.get(Math.min(requests.size(), script.size() - 1));
+        fault = recovered ? Fault.pass() : script.get(Math.min(requests.size(), script.size() - 1));
         requests.add(new Request(parts[0], parts[1], headers, body, System.nanoTime()));
       }
       switch (fault.kind()) {

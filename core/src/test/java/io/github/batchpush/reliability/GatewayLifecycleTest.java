@@ -131,7 +131,7 @@ class GatewayLifecycleTest {
           + " failed: wrong credentials (401): check the username and password or bearer token");
 
       clock.advance(Duration.ofMinutes(1));
-      Outcome fixed = run(to(secured.uri()).basicAuth("pusher", password).build(), clock, "auth_job", 8);
+      Outcome fixed = run(to(counting.uri()).basicAuth("pusher", password).build(), clock, "auth_job", 8);
       assertThat(held(secured, "auth_job")).isEqualTo(merged(refused.values(), fixed.values()));
       assertThat(spooled(spool)).isEmpty();
       FaultMatrix.record("401 wrong credentials (real gateway)", "refused once; spooled; replayed when fixed",
@@ -174,7 +174,7 @@ class GatewayLifecycleTest {
 
   @Test
   void aJobInItsOwnProcessKeepsItsExitCodeWhenTheGatewayHangs() throws Exception {
-    try (FaultServer hang = FaultServer.start(null, Fault.hang()); Pushgateway gateway = Pushgateway.start()) {
+    try (Pushgateway gateway = Pushgateway.start(); FaultServer hang = FaultServer.start(gateway.uri(), Fault.hang())) {
       Path log = work.resolve("child.log");
       Process child = Children.start(log, "job", hang.uri().toString(), spool.toString(), "exit_code_job", "3",
           "2000");
@@ -183,7 +183,8 @@ class GatewayLifecycleTest {
       assertThat(child.exitValue()).as(Files.readString(log)).isEqualTo(3);
       long closeMillis = closedMillis(log);
       assertThat(closeMillis).isLessThan(2000 + SLACK.toMillis());
-      assertThat(to(gateway.uri()).build().flush().delivered()).isEqualTo(1);
+      hang.recover();
+      assertThat(to(hang.uri()).build().flush().delivered()).isEqualTo(1);
       assertThat(held(gateway, "exit_code_job")).containsEntry("batch_job_exit_code", 3.0);
       FaultMatrix.record("hang, job in its own JVM (deadline 2 s)", "exit code 3 kept; spooled; replayed",
           Duration.ofMillis(closeMillis));
@@ -192,7 +193,7 @@ class GatewayLifecycleTest {
 
   @Test
   void batchpushKilledWithSigkillWhilePushingLosesNothingAndBlocksNoLaterDelivery() throws Exception {
-    try (FaultServer hang = FaultServer.start(null, Fault.hang()); Pushgateway gateway = Pushgateway.start()) {
+    try (Pushgateway gateway = Pushgateway.start(); FaultServer hang = FaultServer.start(gateway.uri(), Fault.hang())) {
       Path log = work.resolve("child.log");
       Process child = Children.start(log, "job", hang.uri().toString(), spool.toString(), "sigkill_job", "4",
           "60000");
@@ -206,7 +207,8 @@ class GatewayLifecycleTest {
         child.destroyForcibly();
       }
 
-      Outcome after = run(to(gateway.uri()).build(), clock, "after_kill_job", 0);
+      hang.recover();
+      Outcome after = run(to(hang.uri()).build(), clock, "after_kill_job", 0);
 
       // The dead process's lock went with it: this delivery did not wait for it.
       assertThat(after.delay()).isLessThan(SLACK);

@@ -81,4 +81,43 @@ class SpoolEdgeCaseTest {
 
     assertThat(lost.delay()).isLessThan(Duration.ofMillis(500).plus(FaultInjectionTest.SLACK));
   }
+
+  @Test
+  void aSpoolSharedByJobsOfTwoGatewaysDeliversEachRunToItsOwnGateway() throws Exception {
+    Path spool = work.resolve("shared-spool");
+    int port = Pushgateway.freePort();
+    URI other = URI.create("http://127.0.0.1:" + port);
+    Outcome forOther = run(BatchPush.builder().gateway(other).spoolDirectory(spool).clock(clock)
+        .deadline(Duration.ofMillis(300)).build(), clock, "other_gateway_job", 0);
+    assertThat(spooled(spool)).hasSize(1);
+
+    Outcome forThis = run(BatchPush.builder().gateway(gateway.uri()).spoolDirectory(spool).clock(clock).build(),
+        clock, "this_gateway_job", 0);
+
+    assertThat(held(gateway, "this_gateway_job")).isEqualTo(forThis.values());
+    assertThat(held(gateway, "other_gateway_job")).isEmpty();
+    assertThat(spooled(spool)).hasSize(1);
+    try (Pushgateway otherGateway = Pushgateway.startOnPort(port)) {
+      assertThat(BatchPush.builder().gateway(other).spoolDirectory(spool).build().flush().toString())
+          .isEqualTo("delivered 1, remaining 0, dropped 0, set aside 0");
+      assertThat(held(otherGateway, "other_gateway_job")).isEqualTo(forOther.values());
+    }
+  }
+
+  @Test
+  void theSameJobPushedToTwoGatewaysIsOrderedPerGateway() {
+    Path spool = work.resolve("two-gateways");
+    try (Pushgateway second = Pushgateway.start()) {
+      BatchPush toFirst = BatchPush.builder().gateway(gateway.uri()).spoolDirectory(spool).clock(clock).build();
+      BatchPush toSecond = toFirst.newBuilder().gateway(second.uri()).build();
+      clock.advance(Duration.ofMinutes(10));
+      Outcome newer = run(toFirst, clock, "twin_job", 1);
+      clock.advance(Duration.ofMinutes(-5));
+      // Older than what the first gateway got, but the first run this gateway ever sees of the job.
+      Outcome older = run(toSecond, clock, "twin_job", 2);
+
+      assertThat(held(gateway, "twin_job")).isEqualTo(newer.values());
+      assertThat(held(second, "twin_job")).isEqualTo(older.values());
+    }
+  }
 }

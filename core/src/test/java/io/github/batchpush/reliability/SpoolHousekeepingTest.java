@@ -38,6 +38,9 @@ class SpoolHousekeepingTest {
 
   Path spool;
 
+  /** The gateway as this test's runs see it: down (every connection dropped) until {@code recover()}. */
+  FaultServer front;
+
   final TestClock clock = new TestClock("2026-11-25T12:00:00Z");
   final ByteArrayOutputStream log = new ByteArrayOutputStream();
   PrintStream originalErr;
@@ -56,6 +59,7 @@ class SpoolHousekeepingTest {
   void captureLog() {
     // A directory the spool creates itself, so its permissions are the spool's doing, not @TempDir's.
     spool = work.resolve("state").resolve("spool");
+    front = FaultServer.start(gateway.uri(), FaultServer.Fault.drop());
     originalErr = System.err;
     // slf4j-simple looks System.err up on every line, so the log lands here too.
     System.setErr(new PrintStream(new TeeStream(log, originalErr), true, StandardCharsets.UTF_8));
@@ -64,6 +68,7 @@ class SpoolHousekeepingTest {
   @AfterEach
   void restoreLog() {
     System.setErr(originalErr);
+    front.close();
   }
 
   private String logText() {
@@ -75,7 +80,12 @@ class SpoolHousekeepingTest {
   }
 
   private BatchPush down() {
-    return to(URI.create("http://127.0.0.1:" + Pushgateway.freePort())).build();
+    return to(front.uri()).build();
+  }
+
+  private BatchPush recovered() {
+    front.recover();
+    return to(front.uri()).build();
   }
 
   @Test
@@ -85,7 +95,7 @@ class SpoolHousekeepingTest {
     Files.writeString(corrupt, "this is not a spooled run\n\u0000\u0001");
     clock.advance(Duration.ofMinutes(1));
 
-    Outcome next = run(to(gateway.uri()).build(), clock, "corrupt_job", 1);
+    Outcome next = run(recovered(), clock, "corrupt_job", 1);
 
     assertThat(held(gateway, "corrupt_job")).isEqualTo(merged(spooledRun.values(), next.values()));
     assertThat(spooled(spool)).isEmpty();
@@ -109,7 +119,7 @@ class SpoolHousekeepingTest {
 
   @Test
   void theCountBoundDropsTheOldestRunsLoudlyAndFlushCountsThem() throws Exception {
-    BatchPush roomy = to(URI.create("http://127.0.0.1:" + Pushgateway.freePort())).spoolLimits(10,
+    BatchPush roomy = to(front.uri()).spoolLimits(10,
         Duration.ofDays(7)).build();
     for (int i = 0; i < 5; i++) {
       run(roomy, clock, "bounded_job", i);
@@ -117,7 +127,8 @@ class SpoolHousekeepingTest {
     }
     assertThat(spooled(spool)).hasSize(5);
 
-    SpoolReport report = to(gateway.uri()).spoolLimits(3, Duration.ofDays(7)).build().flush();
+    front.recover();
+    SpoolReport report = to(front.uri()).spoolLimits(3, Duration.ofDays(7)).build().flush();
 
     assertThat(report.toString()).isEqualTo("delivered 3, remaining 0, dropped 2, set aside 0");
     assertThat(logText()).contains("ERROR io.github.batchpush.BatchPush - batchpush: spool " + spool
@@ -129,7 +140,7 @@ class SpoolHousekeepingTest {
 
   @Test
   void theCountBoundHoldsWhileTheGatewayStaysDown() {
-    BatchPush small = to(URI.create("http://127.0.0.1:" + Pushgateway.freePort())).spoolLimits(3,
+    BatchPush small = to(front.uri()).spoolLimits(3,
         Duration.ofDays(7)).build();
     for (int i = 0; i < 6; i++) {
       run(small, clock, "small_job", i + 1);
@@ -145,7 +156,7 @@ class SpoolHousekeepingTest {
     run(down(), clock, "aged_job", 1);
     clock.advance(Duration.ofDays(8));
 
-    SpoolReport report = to(gateway.uri()).build().flush();
+    SpoolReport report = recovered().flush();
 
     assertThat(report.toString()).isEqualTo("delivered 0, remaining 0, dropped 2, set aside 0");
     assertThat(logText()).contains("ERROR io.github.batchpush.BatchPush - batchpush: DROPPED spooled run "
@@ -158,8 +169,8 @@ class SpoolHousekeepingTest {
     run(down(), clock, "private_job", 0);
     Path corrupt = Files.writeString(spool.resolve("000000000001000000000-corrupt.run"), "garbage");
     Files.setPosixFilePermissions(corrupt, PosixFilePermissions.fromString("rw-------"));
-    run(to(gateway.uri()).build(), clock, "private_job", 0);
-    run(down(), clock, "private_job", 0);
+    run(recovered(), clock, "private_job", 0);
+    run(to(URI.create("http://127.0.0.1:" + Pushgateway.freePort())).build(), clock, "private_job", 0);
 
     Map<String, String> modes = new TreeMap<>();
     try (Stream<Path> all = Files.walk(spool)) {
