@@ -42,6 +42,19 @@ final class Delivery {
   }
 
   private void withRetries(LongConsumer attemptWithBudget, long deadlineNanos) {
+    // An interrupt from before the delivery (a cancelled job closing its run) must not cut the retries short; one
+    // arriving during it still does. Either way the caller gets its flag back.
+    boolean interrupted = Thread.interrupted();
+    try {
+      retry(attemptWithBudget, deadlineNanos);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void retry(LongConsumer attemptWithBudget, long deadlineNanos) {
     long backoff = initialBackoff.toNanos();
     for (int attempt = 1; ; attempt++) {
       PushException failure;

@@ -75,6 +75,20 @@ final class Spool {
    * the exception says so.
    */
   void deliver(Push push, Delivery delivery, long deadlineNanos) {
+    // A job cancelled with Future.cancel(true), or stopped by its framework, closes its run with the interrupt flag
+    // set; with it, every wait below would give up at once and the run would only be spooled. The deadline still
+    // bounds the delivery, and the flag is back when it ends.
+    boolean interrupted = Thread.interrupted();
+    try {
+      deliverUninterrupted(push, delivery, deadlineNanos);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void deliverUninterrupted(Push push, Delivery delivery, long deadlineNanos) {
     try (Held held = lock(deadlineNanos)) {
       if (held == null) {
         String where = spoolOrLose(push, gatewayOf(delivery));
@@ -108,6 +122,7 @@ final class Spool {
 
   /** Replays the spool now, for {@code batchpush flush} and start-up. */
   SpoolReport replay(Delivery delivery, long deadlineNanos) {
+    boolean interrupted = Thread.interrupted();
     try (Held held = lock(deadlineNanos)) {
       if (held == null) {
         return new SpoolReport(0, runs().size(), 0, 0, new PushException(
@@ -117,6 +132,10 @@ final class Spool {
       return new SpoolReport(r.delivered, remainingFor(gatewayOf(delivery)), r.dropped, r.setAside, r.stoppedBy);
     } catch (IOException e) {
       return new SpoolReport(0, 0, 0, 0, new PushException("spool " + directory + " unusable: " + e, e));
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -120,4 +120,42 @@ class SpoolEdgeCaseTest {
       assertThat(held(second, "twin_job")).isEqualTo(older.values());
     }
   }
+
+  @Test
+  void anInterruptedJobThreadStillDeliversItsRunAndKeepsItsInterruptFlag() {
+    Path spool = work.resolve("interrupted");
+    BatchPush push = BatchPush.builder().gateway(gateway.uri()).spoolDirectory(spool).clock(clock).build();
+    boolean stillInterrupted;
+    Outcome cancelled;
+    // A job cancelled with Future.cancel(true) or stopped by its framework closes its run with the flag set.
+    Thread.currentThread().interrupt();
+    try {
+      cancelled = run(push, clock, "interrupted_job", 130);
+    } finally {
+      stillInterrupted = Thread.interrupted();
+    }
+
+    assertThat(stillInterrupted).isTrue();
+    assertThat(held(gateway, "interrupted_job")).isEqualTo(cancelled.values());
+    assertThat(spooled(spool)).isEmpty();
+  }
+
+  @Test
+  void anInterruptedJobThreadWithoutASpoolStillDeliversItsRunThroughRetries() throws Exception {
+    try (FaultServer flaky = FaultServer.start(gateway.uri(), Fault.status(503), Fault.pass())) {
+      BatchPush push = BatchPush.builder().gateway(flaky.uri()).noSpool().clock(clock).build();
+      boolean stillInterrupted;
+      Outcome cancelled;
+      Thread.currentThread().interrupt();
+      try {
+        cancelled = run(push, clock, "interrupted_nospool_job", 130);
+      } finally {
+        stillInterrupted = Thread.interrupted();
+      }
+
+      assertThat(stillInterrupted).isTrue();
+      assertThat(flaky.requests()).hasSize(2);
+      assertThat(held(gateway, "interrupted_nospool_job")).isEqualTo(cancelled.values());
+    }
+  }
 }
