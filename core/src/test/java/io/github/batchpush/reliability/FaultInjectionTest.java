@@ -14,9 +14,17 @@ import io.github.batchpush.SpoolReport;
 import io.github.batchpush.reliability.FaultServer.Fault;
 import io.github.batchpush.reliability.Runs.Outcome;
 import io.github.batchpush.testing.Pushgateway;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,6 +120,76 @@ class FaultInjectionTest {
       assertThat(held(gateway, "hang_default_job")).isEqualTo(hung.values());
       FaultMatrix.record("accepts, never answers (all defaults, deadline 10 s)", "spooled; replayed on recovery",
           hung.delay());
+    }
+  }
+
+  @Test
+  void aGatewayWhoseConnectionsNeverCompleteCostsAtMostTheDeadline() throws Exception {
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = full.getLocalPort();
+      List<Socket> fillers = new ArrayList<>();
+      Outcome unconnected;
+      try {
+        // Nobody accepts: once the kernel's accept queue is full, it leaves further SYNs unanswered, as a
+        // firewall that drops packets does.
+        boolean queueFull = false;
+        for (int i = 0; i < 16 && !queueFull; i++) {
+          Socket s = new Socket();
+          try {
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 300);
+            fillers.add(s);
+          } catch (SocketTimeoutException e) {
+            s.close();
+            queueFull = true;
+          }
+        }
+        assertThat(queueFull).as("the accept queue filled up").isTrue();
+        unconnected = run(to(URI.create("http://127.0.0.1:" + port)).build(), clock, "syn_job", 0);
+      } finally {
+        for (Socket s : fillers) {
+          s.close();
+        }
+      }
+
+      // The 3 s connect timeout, capped by what is left of the 3 s deadline: one attempt.
+      assertThat(unconnected.delay()).isBetween(DEADLINE.minus(SLACK), DEADLINE.plus(SLACK));
+      assertThat(spooled(spool)).hasSize(1);
+      full.close();
+      try (Pushgateway up = Pushgateway.startOnPort(port)) {
+        assertThat(to(up.uri()).build().flush().delivered()).isEqualTo(1);
+        assertThat(held(up, "syn_job")).isEqualTo(unconnected.values());
+      }
+      FaultMatrix.record("connection never completes (SYN unanswered)", "connect timeout; spooled; replayed",
+          unconnected.delay());
+    }
+  }
+
+  @Test
+  void withPushAtStartAHangingGatewayCostsTheDeadlineOnceAtEachEnd() throws Exception {
+    try (FaultServer hang = FaultServer.start(gateway.uri(), Fault.hang())) {
+      BatchPush push = to(hang.uri()).pushAtStart(true).build();
+      double start = clock.seconds();
+      long t0 = System.nanoTime();
+      JobRun run = push.start("start_hang_job");
+      Duration atStart = Pushgateway.since(t0);
+      clock.advance(Duration.ofSeconds(5));
+      long t1 = System.nanoTime();
+      run.succeeded().close();
+      Duration atEnd = Pushgateway.since(t1);
+
+      assertThat(atStart).isLessThan(DEADLINE.plus(SLACK));
+      assertThat(atEnd).isLessThan(DEADLINE.plus(SLACK));
+      assertThat(spooled(spool)).hasSize(2);
+      hang.recover();
+      assertThat(push.flush().delivered()).isEqualTo(2);
+      assertThat(held(gateway, "start_hang_job")).isEqualTo(Map.of(
+          "batch_job_duration_seconds", 5.0,
+          "batch_job_last_start_timestamp_seconds", start,
+          "batch_job_last_completion_timestamp_seconds", start + 5,
+          "batch_job_last_success_timestamp_seconds", start + 5,
+          "batch_job_exit_code", 0.0));
+      FaultMatrix.record("hang, with pushAtStart: start()", "spooled; replayed", atStart);
+      FaultMatrix.record("hang, with pushAtStart: close()", "spooled; replayed", atEnd);
     }
   }
 

@@ -21,12 +21,18 @@ final class FaultMatrix {
 
   private FaultMatrix() {}
 
+  private static boolean started;
+
   static synchronized void record(String fault, String result, Duration delay) {
     String line = String.format(Locale.ROOT, "%s\t%s\t%d%n", fault, result, delay.toMillis());
     System.out.print("fault-matrix: " + line);
     try {
       Files.createDirectories(FILE.getParent());
-      Files.writeString(FILE, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      // One test run, one table: the first line of this JVM replaces what an earlier build left.
+      StandardOpenOption mode = started ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
+      started = true;
+      Files.writeString(FILE, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          mode);
     } catch (IOException e) {
       throw new IllegalStateException("cannot record to " + FILE + ": " + e, e);
     }
