@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -63,7 +64,7 @@ public final class BatchPush {
 
   private BatchPush(Builder b) {
     this.config = new Builder(b);
-    this.labels = Map.copyOf(b.labels);
+    this.labels = Collections.unmodifiableMap(new LinkedHashMap<>(b.labels));
     this.delivery = b.gateway == null ? null : new Delivery(
         new PushgatewaySink(b.gateway, b.authorization(), b.sslSocketFactory(), b.connectTimeout, b.readTimeout),
         b.initialBackoff, b.maxBackoff);

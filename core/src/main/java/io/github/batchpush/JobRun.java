@@ -86,7 +86,7 @@ public final class JobRun implements AutoCloseable {
    */
   public synchronized JobRun stepGauge(String step, String name, double value) {
     Objects.requireNonNull(step, "step == null");
-    stepGauges.computeIfAbsent("step_" + MetricNames.checkGaugeName(name), n -> new LinkedHashMap<>())
+    stepGauges.computeIfAbsent("step_" + MetricNames.checkStepGaugeName(name), n -> new LinkedHashMap<>())
         .put(step, value);
     return this;
   }
