@@ -199,7 +199,8 @@ class GatewayLifecycleTest {
           "60000");
       try {
         assertThat(hang.awaitRequests(1, 30_000)).as("the child's push reached the server").isTrue();
-        Process kill = new ProcessBuilder("kill", "-KILL", Long.toString(child.pid())).start();
+        // The shell's built-in kill: a real SIGKILL, without needing procps's /bin/kill on a minimal image.
+        Process kill = new ProcessBuilder("sh", "-c", "kill -KILL " + child.pid()).start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(child.exitValue()).isEqualTo(128 + 9);
