@@ -150,6 +150,7 @@ final class Spool {
   /** Replays the spool oldest first; {@code own} is the file of the run being delivered now, or null. */
   private Replay replay(Delivery delivery, long deadlineNanos, Held held, Path own) throws IOException {
     Replay r = new Replay();
+    removeAbandonedTemporaryFiles();
     List<Path> runs = runs();
     // Bounded here, under the lock, rather than when writing: the drops are counted in the report.
     int excess = runs.size() - maxRuns;
@@ -353,6 +354,25 @@ final class Spool {
       }
     }
     return n;
+  }
+
+  /**
+   * Deletes the half-written runs of processes killed while writing one. Only old ones: a younger one may be
+   * another process's, written without the lock when the lock could not be had in time.
+   */
+  private void removeAbandonedTemporaryFiles() throws IOException {
+    Instant abandoned = Instant.now().minus(Duration.ofHours(1));
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(directory, ".tmp-*")) {
+      for (Path p : dir) {
+        try {
+          if (Files.getLastModifiedTime(p).toInstant().isBefore(abandoned)) {
+            Files.deleteIfExists(p);
+          }
+        } catch (NoSuchFileException gone) {
+          // its writer finished it meanwhile
+        }
+      }
+    }
   }
 
   /** The spooled runs, oldest first. */

@@ -6,6 +6,7 @@ import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -83,6 +84,7 @@ final class TextfileWriter {
     try (FileChannel channel = FileChannel.open(directory.resolve("." + file.getFileName() + ".lock"),
         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock ignored = channel.lock()) {
+      removeAbandonedTemporaryFiles(file);
       Push complete = push.value(lastSuccessName) == null ? withPreviousSuccess(push, file) : push;
       Path tmp = directory.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
       try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
@@ -91,6 +93,15 @@ final class TextfileWriter {
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       jvmLock.unlock();
+    }
+  }
+
+  /** Deletes what writers of this file killed mid-write left behind; under the lock, so none is being written. */
+  private void removeAbandonedTemporaryFiles(Path file) throws IOException {
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(directory, "." + file.getFileName() + ".*.tmp")) {
+      for (Path p : dir) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 

@@ -16,8 +16,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -162,6 +164,19 @@ class SpoolHousekeepingTest {
     assertThat(logText()).contains("ERROR io.github.batchpush.BatchPush - batchpush: DROPPED spooled run "
         + "{job=\"aged_job\"} of 2026-11-25T12:00:05Z: older than the spool's limit of PT168H");
     assertThat(held(gateway, "aged_job")).isEmpty();
+  }
+
+  @Test
+  void halfWrittenRunsOfKilledProcessesAreRemovedOnceTheyAreOld() throws Exception {
+    Files.createDirectories(spool);
+    Path abandoned = Files.writeString(spool.resolve(".tmp-abandoned"), "version=1\njob=half");
+    Files.setLastModifiedTime(abandoned, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+    Path young = Files.writeString(spool.resolve(".tmp-being-written"), "version=1\njob=half");
+
+    recovered().flush();
+
+    assertThat(abandoned).doesNotExist();
+    assertThat(young).exists();
   }
 
   @Test

@@ -104,6 +104,16 @@ class TextfileTest {
   }
 
   @Test
+  void whatAWriterKilledMidWriteLeftBehindIsRemovedByTheNextWrite() throws Exception {
+    Path leftover = Files.writeString(dir.resolve(".left_job.prom.0b1f-dead.tmp"), "# HELP half");
+
+    run(textfileOnly(), "left_job", 0);
+
+    assertThat(leftover).doesNotExist();
+    assertThat(files()).containsExactly(".left_job.prom.lock", "left_job.prom");
+  }
+
+  @Test
   void aReaderNeverSeesAHalfWrittenFile() throws Exception {
     BatchPush push = textfileOnly();
     Path file = dir.resolve("atomic_job.prom");
