@@ -194,6 +194,22 @@ class FaultInjectionTest {
   }
 
   @Test
+  void aGatewayTricklingItsAnswerByteByByteIsCutOffAtTheDeadline() throws Exception {
+    try (FaultServer trickle = FaultServer.start(gateway.uri(), Fault.trickle())) {
+      Outcome trickled = run(to(trickle.uri()).build(), clock, "trickle_job", 0);
+
+      assertThat(trickled.delay()).isLessThan(DEADLINE.plus(SLACK));
+      assertThat(spooled(spool)).hasSize(1);
+      trickle.recover();
+      clock.advance(Duration.ofMinutes(1));
+      Outcome next = run(to(trickle.uri()).build(), clock, "trickle_job", 1);
+      assertThat(held(gateway, "trickle_job")).isEqualTo(merged(trickled.values(), next.values()));
+      FaultMatrix.record("answer trickles a byte every 200 ms", "cut off at the deadline; spooled; replayed",
+          trickled.delay());
+    }
+  }
+
+  @Test
   void aGatewayAnsweringAfterThreeSecondsIsWaitedForWithTheDefaultTimeouts() throws Exception {
     try (FaultServer slow = FaultServer.start(gateway.uri(), Fault.delayed(3000))) {
       BatchPush defaults = BatchPush.builder().gateway(slow.uri()).spoolDirectory(spool).clock(clock).build();

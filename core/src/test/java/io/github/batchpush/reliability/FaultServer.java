@@ -50,6 +50,14 @@ final class FaultServer implements AutoCloseable {
       return new Fault("hang", 0, 0);
     }
 
+    /**
+     * Starts a 503 status line, then sends one more byte of its reason every 200 ms: each read is quick, the answer
+     * never ends, and it never claims success. (A 200 status line followed by a trickle counts as accepted.)
+     */
+    static Fault trickle() {
+      return new Fault("trickle", 0, 0);
+    }
+
     /** Waits, then forwards to the upstream. */
     static Fault delayed(long millis) {
       return new Fault("pass", 0, millis);
@@ -178,6 +186,14 @@ final class FaultServer implements AutoCloseable {
           closed.await();
           return;
         case "drop":
+          return;
+        case "trickle":
+          OutputStream out = client.getOutputStream();
+          out.write("HTTP/1.1 503 Slow".getBytes(StandardCharsets.ISO_8859_1));
+          while (!closed.await(200, TimeUnit.MILLISECONDS)) {
+            out.write('x');
+            out.flush();
+          }
           return;
         case "status":
           answer(client.getOutputStream(), fault.status(), "fault injected: HTTP " + fault.status() + "\n");
