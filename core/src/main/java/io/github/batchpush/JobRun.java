@@ -115,7 +115,7 @@ public final class JobRun implements AutoCloseable {
       closed = true;
       ended = endPush(push.clock().instant());
     }
-    push.finish(ended, "run of " + job);
+    push.finish(ended);
   }
 
   /** What a start-of-run push carries: the start time (and the SLO, so a never-finishing job still has one). */

@@ -79,6 +79,7 @@ final class PushgatewaySink {
     private final int timeoutCap;
     private GatewayConnection connection;
     private ScheduledFuture<?> watchdog;
+    private volatile boolean cutOff;
 
     Attempt(String job, Map<String, String> labels, long budgetNanos) {
       this.path = GroupingKeyPath.of(job, labels);
@@ -109,7 +110,11 @@ final class PushgatewaySink {
       connection = new GatewayConnection(raw);
       // Timeouts bound each blocking call, not their sum: a gateway that trickles its answer byte by byte could
       // stretch an attempt past the deadline. Closing the connection at the deadline ends it for certain.
-      watchdog = Watchdog.INSTANCE.schedule(connection::disconnect, timeoutCap, TimeUnit.MILLISECONDS);
+      GatewayConnection watched = connection;
+      watchdog = Watchdog.INSTANCE.schedule(() -> {
+        cutOff = true;
+        watched.disconnect();
+      }, timeoutCap, TimeUnit.MILLISECONDS);
       return connection;
     }
 
@@ -125,6 +130,10 @@ final class PushgatewaySink {
       if (status > 0) {
         String reason = oneLine(connection.errorBody());
         return new GatewayRejectedException(prefix + rejection(status, reason), status, reason);
+      }
+      if (cutOff) {
+        return new GatewayUnreachableException(prefix + "no complete answer within the deadline (" + timeoutCap
+            + " ms)", e);
       }
       return new GatewayUnreachableException(prefix + unreachable(e), e);
     }

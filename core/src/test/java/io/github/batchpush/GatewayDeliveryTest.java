@@ -113,6 +113,10 @@ class GatewayDeliveryTest {
       long start = System.nanoTime();
       push.start("trickled").succeeded().close();
       assertThat(Pushgateway.since(start)).isBetween(Duration.ofMillis(1000), Duration.ofMillis(2500));
+      GatewayUnreachableException e = catchThrowableOfType(GatewayUnreachableException.class,
+          () -> push.newBuilder().strict(true).deadline(Duration.ofMillis(700)).build().start("trickled").close());
+      assertThat(e.getMessage()).matches("push of \\{job=\"trickled\"} to " + trickling.uri()
+          + " failed: no complete answer within the deadline \\((6\\d\\d|700) ms\\)");
     }
   }
 
