@@ -1,0 +1,18 @@
+package io.github.batchpush.cli;
+
+import io.github.batchpush.Durations;
+import java.time.Duration;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Durations as users write them in crontabs ({@code 90s}, {@code 5m}, {@code PT15M}), parsed by core. */
+final class DurationConverter implements ITypeConverter<Duration> {
+  @Override
+  public Duration convert(String value) {
+    try {
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new TypeConversionException(e.getMessage());
+    }
+  }
+}
