@@ -156,7 +156,7 @@ class RunIT {
   }
 
   @Test
-  void aCommandIgnoringTermIsKilledAfterTheGrace() throws IOException {
+  void aCommandIgnoringTermIsKilledAfterTheGrace() throws Exception {
     Path ready = dir.resolve("ready");
     Path grandchild = dir.resolve("grandchild.pid");
     long start = System.nanoTime();
