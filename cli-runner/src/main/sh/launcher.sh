@@ -37,6 +37,8 @@ if [ "${BATCHPUSH_CDS:-on}" != off ]; then
         mkdir "$lock" 2>/dev/null || exit 0
         tmp=$jsa.$$
         trap 'rm -f "$tmp.classlist" "$tmp.jsa"; rmdir "$lock"' EXIT
+        # Archives of replaced jars or JVMs would pile up; one still in use is simply rebuilt once a month.
+        find "$cache" -maxdepth 1 -name 'batchpush-*.jsa' -mtime +30 -exec rm -f {} + 2>/dev/null
         # The training run must not pick up the user's settings (textfile dir, credentials, spool).
         unset BATCHPUSH_GATEWAY BATCHPUSH_USERNAME BATCHPUSH_PASSWORD BATCHPUSH_PASSWORD_FILE BATCHPUSH_BEARER_TOKEN \
           BATCHPUSH_BEARER_TOKEN_FILE BATCHPUSH_CA_CERT BATCHPUSH_DEADLINE BATCHPUSH_SPOOL_DIR BATCHPUSH_TEXTFILE_DIR \

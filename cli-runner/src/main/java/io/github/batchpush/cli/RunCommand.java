@@ -36,6 +36,8 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExample:%n",
     footer = "  batchpush run --job nightly_backup --label team=ops --timeout 2h -- /usr/local/bin/backup.sh --full")
 final class RunCommand implements Callable<Integer> {
+  static final Duration DEFAULT_KILL_AFTER = Duration.ofSeconds(10);
+
   @Spec
   CommandSpec spec;
 
@@ -96,7 +98,8 @@ final class RunCommand implements Callable<Integer> {
       console.error(e.getMessage());
       return BatchPushCli.USAGE;
     }
-    Supervisor.Outcome outcome = new Supervisor(command, timeout, killAfter, console).run();
+    Duration grace = killAfter == null ? DEFAULT_KILL_AFTER : killAfter;
+    Supervisor.Outcome outcome = new Supervisor(command, timeout, grace, console).run();
     if (outcome.recordedCode == 0) {
       run.succeeded();
     } else {
@@ -127,7 +130,7 @@ final class RunCommand implements Callable<Integer> {
     if (maxAge != null) {
       b.maxAge(maxAge);
     }
-    if (killAfter.isZero()) {
+    if (killAfter != null && killAfter.isZero()) {
       throw new IllegalArgumentException("Invalid --kill-after: 0s (give COMMAND a moment to clean up, e.g. 10s)");
     }
     if (timeout != null && timeout.isZero()) {
