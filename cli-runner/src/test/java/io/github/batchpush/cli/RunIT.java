@@ -204,6 +204,18 @@ class RunIT {
   }
 
   @Test
+  void maxAgeMetricPrefixAndPushStartReachTheGateway() {
+    Launch.Result r = batchpush("run", "--job", "slo_job", "--max-age", "26h", "--metric-prefix", "nightly",
+        "--push-start", "--", "true").env("BATCHPUSH_GATEWAY", gateway.uri().toString()).run();
+
+    assertThat(r.exitCode()).isZero();
+    Map<String, Double> group = gateway.group("slo_job", Map.of());
+    assertThat(group.get("nightly_max_age_seconds")).isEqualTo(93600.0);
+    assertThat(group.get("nightly_exit_code")).isEqualTo(0.0);
+    assertThat(group).containsKey("nightly_last_start_timestamp_seconds");
+  }
+
+  @Test
   void stdinAndStdoutPassThroughByteForByte() {
     byte[] data = new byte[256 * 1024];
     new Random(42).nextBytes(data);
