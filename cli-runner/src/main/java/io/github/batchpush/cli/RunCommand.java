@@ -91,6 +91,8 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Console console = new Console(spec.commandLine().getErr(), connection.quiet);
+    Duration grace = killAfter == null ? DEFAULT_KILL_AFTER : killAfter;
+    Supervisor supervisor = new Supervisor(command, timeout, grace, console).handleSignals();
     JobRun run;
     try {
       run = batchPush(System.getenv()).start(job);
@@ -98,8 +100,7 @@ final class RunCommand implements Callable<Integer> {
       console.error(e.getMessage());
       return BatchPushCli.USAGE;
     }
-    Duration grace = killAfter == null ? DEFAULT_KILL_AFTER : killAfter;
-    Supervisor.Outcome outcome = new Supervisor(command, timeout, grace, console).run();
+    Supervisor.Outcome outcome = supervisor.run();
     if (outcome.recordedCode == 0) {
       run.succeeded();
     } else {

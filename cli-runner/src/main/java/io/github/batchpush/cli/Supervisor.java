@@ -51,8 +51,12 @@ final class Supervisor {
     }
   }
 
-  /** Starts the handlers first, so a signal that comes early is never lost. */
-  Outcome run() {
+  /**
+   * Handles TERM, INT and HUP from now on instead of letting them end the JVM: before COMMAND starts they cancel it,
+   * afterwards they go on to COMMAND. Called before anything that takes time (a push at start), so that no signal
+   * ends batchpush without a push.
+   */
+  Supervisor handleSignals() {
     for (String name : FORWARDED) {
       try {
         Signal.handle(new Signal(name), this::onSignal);
@@ -60,6 +64,11 @@ final class Supervisor {
         // e.g. HUP under nohup: the JVM leaves an ignored signal ignored, and so does COMMAND, which inherits that.
       }
     }
+    return this;
+  }
+
+  /** Runs COMMAND to its end and tells how it went. */
+  Outcome run() {
     synchronized (lock) {
       if (signal != null) {
         console.info("received SIG" + signal + " before COMMAND started; not starting it");

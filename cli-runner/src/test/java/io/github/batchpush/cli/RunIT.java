@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.batchpush.testing.Pushgateway;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -188,6 +192,35 @@ class RunIT {
     assertThat(r.stderr()).contains("cleaned up\n")
         .contains("batchpush: received SIGTERM; passing it on to COMMAND\n");
     assertThat(exitCodeOf("trap_job")).isEqualTo(7.0);
+  }
+
+  @Test
+  void sigtermDuringThePushAtStartCancelsTheCommandAndStillEndsWithExit143() throws Exception {
+    Path marker = dir.resolve("ran");
+    try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+      CountDownLatch connected = new CountDownLatch(1);
+      Thread acceptor = new Thread(() -> {
+        try (Socket s = silent.accept()) {
+          connected.countDown();
+          Thread.sleep(10_000);
+        } catch (Exception e) {
+          // closing the server ends the test's gateway that never answers
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      Launch.Running running = batchpush("run", "--job", "early_job", "--push-start", "--deadline", "2s",
+          "--no-spool", "--gateway", "http://127.0.0.1:" + silent.getLocalPort(), "--", "touch", marker.toString())
+          .start();
+      assertThat(connected.await(30, TimeUnit.SECONDS)).isTrue();
+
+      signal("TERM", running.process.pid());
+      Launch.Result r = running.await();
+
+      assertThat(r.exitCode()).isEqualTo(143);
+      assertThat(r.stderr()).contains("batchpush: received SIGTERM before COMMAND started; not starting it\n");
+      assertThat(marker).doesNotExist();
+    }
   }
 
   @Test
