@@ -29,7 +29,7 @@ if [ "${BATCHPUSH_CDS:-on}" != off ]; then
     shift 2
     if [ -f "$jsa" ]; then
       cds=-XX:SharedArchiveFile=$jsa
-    elif mkdir -p "$cache" 2>/dev/null; then
+    elif [ ! -f "$jsa.failed" ] && mkdir -p "$cache" 2>/dev/null; then
       (
         # One trainer at a time; a lock left by a killed trainer expires after 10 minutes.
         lock=$jsa.lock
@@ -37,8 +37,10 @@ if [ "${BATCHPUSH_CDS:-on}" != off ]; then
         mkdir "$lock" 2>/dev/null || exit 0
         tmp=$jsa.$$
         trap 'rm -f "$tmp.classlist" "$tmp.jsa"; rmdir "$lock"' EXIT
-        # Archives of replaced jars or JVMs would pile up; one still in use is simply rebuilt once a month.
-        find "$cache" -maxdepth 1 -name 'batchpush-*.jsa' -mtime +30 -exec rm -f {} + 2>/dev/null
+        # Archives of replaced jars or JVMs would pile up (one still in use is simply rebuilt once a month), and so
+        # would the temporary files of trainers killed midway.
+        find "$cache" -maxdepth 1 \( -name 'batchpush-*.jsa' -mtime +30 -o -name 'batchpush-*.jsa.[0-9]*' -mmin +60 \) \
+          -exec rm -f {} + 2>/dev/null
         # The training run must not pick up the user's settings (textfile dir, credentials, spool).
         unset BATCHPUSH_GATEWAY BATCHPUSH_USERNAME BATCHPUSH_PASSWORD BATCHPUSH_PASSWORD_FILE BATCHPUSH_BEARER_TOKEN \
           BATCHPUSH_BEARER_TOKEN_FILE BATCHPUSH_CA_CERT BATCHPUSH_DEADLINE BATCHPUSH_SPOOL_DIR BATCHPUSH_TEXTFILE_DIR \
@@ -48,7 +50,8 @@ if [ "${BATCHPUSH_CDS:-on}" != off ]; then
           "$java" -Xshare:dump -XX:+UseSerialGC -XX:-UsePerfData -XX:SharedClassListFile="$tmp.classlist" \
             -XX:SharedArchiveFile="$tmp.jsa" -cp "$jar" &&
           chmod 644 "$tmp.jsa" &&
-          mv -f "$tmp.jsa" "$jsa"
+          mv -f "$tmp.jsa" "$jsa" ||
+          : >"$jsa.failed" # a JVM that cannot build archives is not asked again for this jar
       ) </dev/null >/dev/null 2>&1 &
     fi
   fi
