@@ -60,6 +60,32 @@ class CommandLineIT {
   }
 
   @Test
+  void aUsernameWithoutAPasswordExits125NamingBothWaysToGiveOne() {
+    Launch.Result r = batchpush("run", "--job", "x", "--", "true").env("BATCHPUSH_USERNAME", "ops").run();
+
+    assertThat(r.exitCode()).isEqualTo(125);
+    assertThat(r.stderr()).isEqualTo(
+        "batchpush: --username 'ops' needs a password: add --password-file FILE or set BATCHPUSH_PASSWORD\n");
+  }
+
+  @Test
+  void aPasswordFileWithoutAUsernameExits125() {
+    Launch.Result r = batchpush("run", "--job", "x", "--password-file", "/etc/hostname", "--", "true").run();
+
+    assertThat(r.exitCode()).isEqualTo(125);
+    assertThat(r.stderr()).isEqualTo(
+        "batchpush: --password-file needs a user: add --username or set BATCHPUSH_USERNAME\n");
+  }
+
+  @Test
+  void anUnknownOptionExits125WithOneLine() {
+    Launch.Result r = batchpush("run", "--job", "x", "--colour", "--", "true").run();
+
+    assertThat(r.exitCode()).isEqualTo(125);
+    assertThat(r.stderr()).isEqualTo("batchpush: Unknown option: '--colour' (see 'batchpush run --help')\n");
+  }
+
+  @Test
   void noCommandAtAllExits125() {
     Launch.Result r = batchpush().run();
 
