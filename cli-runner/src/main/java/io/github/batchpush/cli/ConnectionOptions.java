@@ -16,9 +16,9 @@ final class ConnectionOptions {
   static final String PASSWORD_ENV = "BATCHPUSH_PASSWORD";
   static final String BEARER_TOKEN_ENV = "BATCHPUSH_BEARER_TOKEN";
 
-  @Option(names = "--gateway", paramLabel = "URL", defaultValue = "${env:BATCHPUSH_GATEWAY}",
+  @Option(names = "--gateway", paramLabel = "URL", defaultValue = "${env:BATCHPUSH_GATEWAY:-http://localhost:9091}",
       description = "Pushgateway base URL, http or https, optionally with a path prefix "
-          + "(env BATCHPUSH_GATEWAY; default http://localhost:9091).")
+          + "(env BATCHPUSH_GATEWAY; default: ${DEFAULT-VALUE}).")
   String gateway;
 
   @Option(names = "--username", paramLabel = "USER", defaultValue = "${env:BATCHPUSH_USERNAME}",

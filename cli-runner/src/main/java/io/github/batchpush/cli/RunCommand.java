@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
         "Runs COMMAND directly (no shell: write sh -c '...' for one) with batchpush's own stdin, stdout and "
             + "stderr, then pushes the run's duration, exit code and completion time (and the last success time "
             + "when it succeeded) to the Pushgateway group job=NAME plus the --label pairs.",
+        "",
         "SIGTERM, SIGINT and SIGHUP are passed on to COMMAND and what it started; batchpush then waits for it, "
             + "pushes the failed run and exits with COMMAND's code. A push problem is reported on stderr and "
             + "never changes the exit code; an undelivered run is spooled and delivered by the next push."},
@@ -66,8 +67,8 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--push-start", description = "Also push the start time when COMMAND starts, to alert on hung runs.")
   boolean pushStart;
 
-  @Option(names = "--metric-prefix", paramLabel = "PREFIX", defaultValue = "${env:BATCHPUSH_METRIC_PREFIX}",
-      description = "Prefix of every metric name (env BATCHPUSH_METRIC_PREFIX; default batch_job).")
+  @Option(names = "--metric-prefix", paramLabel = "PREFIX", defaultValue = "${env:BATCHPUSH_METRIC_PREFIX:-batch_job}",
+      description = "Prefix of every metric name (env BATCHPUSH_METRIC_PREFIX; default: ${DEFAULT-VALUE}).")
   String metricPrefix;
 
   @Option(names = "--textfile-dir", paramLabel = "DIR", defaultValue = "${env:BATCHPUSH_TEXTFILE_DIR}",

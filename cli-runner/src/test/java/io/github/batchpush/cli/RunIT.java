@@ -224,6 +224,21 @@ class RunIT {
   }
 
   @Test
+  void sigintReachesACommandThatTrapsIt() throws Exception {
+    Path ready = dir.resolve("ready");
+    Launch.Running running = run("int_job", "sh", "-c",
+        "trap 'exit 9' INT; touch " + ready + "; while :; do sleep 0.1; done").start();
+    awaitFile(ready);
+
+    signal("INT", running.process.pid());
+    Launch.Result r = running.await();
+
+    assertThat(r.exitCode()).isEqualTo(9);
+    assertThat(r.stderr()).isEqualTo("batchpush: received SIGINT; passing it on to COMMAND\n");
+    assertThat(exitCodeOf("int_job")).isEqualTo(9.0);
+  }
+
+  @Test
   void sighupReachesTheCommandWhichDiesOfIt() throws Exception {
     Path ready = dir.resolve("ready");
     Launch.Running running = run("hup_job", "sh", "-c", "touch " + ready + "; exec sleep 60").start();
