@@ -57,6 +57,7 @@ if [ "${BATCHPUSH_CDS:-on}" != off ]; then
   fi
 fi
 
-# Unified logging would print CDS warnings on stdout, which belongs to COMMAND.
-exec "$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -Xms8m -Xmx64m \
+# Unified logging would print CDS warnings on stdout, which belongs to COMMAND. A 24 MiB initial heap means no
+# GC at all in a typical run.
+exec "$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -Xms24m -Xmx64m \
   -Xlog:disable -Xlog:all=error:stderr ${cds:+"$cds"} ${BATCHPUSH_JAVA_OPTS:-} -jar "$jar" "$@"
