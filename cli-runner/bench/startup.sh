@@ -33,20 +33,23 @@ sleep 1
 
 hyperfine -N --warmup 5 --runs "$runs" --export-json "$work/h.json" \
   -n shell-wrapper "$here/shell-wrapper.sh x true" \
-  -n batchpush "$batchpush run --job x -- true" >&2
+  -n batchpush "$batchpush run --job x -- true" \
+  -n batchpush-without-cds "env BATCHPUSH_CDS=off $batchpush run --job x -- true" >&2
 
 medians=$(awk -F'[:,]' '/"median"/ { gsub(/ /, "", $2); print $2 }' "$work/h.json")
 shell=$(echo "$medians" | sed -n 1p)
 java=$(echo "$medians" | sed -n 2p)
+nocds=$(echo "$medians" | sed -n 3p)
 rss=0
 for _ in 1 2 3 4 5; do
   kb=$(/usr/bin/time -v "$batchpush" run --job x -- true 2>&1 | awk -F': ' '/Maximum resident set size/ { print $2 }')
   [ "$kb" -gt "$rss" ] && rss=$kb
 done
-awk -v s="$shell" -v j="$java" -v r="$rss" -v jv="$("$batchpush" --version | tail -1)" 'BEGIN {
+awk -v s="$shell" -v j="$java" -v n="$nocds" -v r="$rss" -v jv="$("$batchpush" --version | tail -1)" 'BEGIN {
   printf "JVM                   %s\n", jv
   printf "shell wrapper median  %7.1f ms\n", s * 1000
   printf "batchpush median      %7.1f ms\n", j * 1000
   printf "ratio                 %7.2f    (goal <= 2.5)\n", j / s
+  printf "batchpush without CDS %7.1f ms (BATCHPUSH_CDS=off, for comparison)\n", n * 1000
   printf "batchpush peak RSS    %7.1f MiB (goal <= 64)\n", r / 1024
 }'
