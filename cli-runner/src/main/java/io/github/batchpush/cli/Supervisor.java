@@ -5,12 +5,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import sun.misc.Signal;
 
 /**
@@ -152,9 +152,12 @@ final class Supervisor {
   private void onSignal(Signal received) {
     Set<ProcessHandle> tree;
     synchronized (lock) {
+      if (process != null && !process.isAlive()) {
+        return; // COMMAND has finished on its own; the run is being pushed as it ended
+      }
       signal = received.getName();
-      if (process == null || !process.isAlive()) {
-        return;
+      if (process == null) {
+        return; // COMMAND will not be started
       }
       tree = tree();
     }
@@ -191,11 +194,6 @@ final class Supervisor {
   }
 
   static String describe(Duration d) {
-    return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
-  }
-
-  @Override
-  public String toString() {
-    return command.stream().collect(Collectors.joining(" "));
+    return d.toString().substring(2).toLowerCase(Locale.ROOT);
   }
 }
