@@ -224,6 +224,21 @@ class RunIT {
   }
 
   @Test
+  void aCommandThatExitsZeroOnSigtermExitsZeroButIsRecordedAsCutShort() throws Exception {
+    Path ready = dir.resolve("ready");
+    Launch.Running running = run("graceful_job", "sh", "-c",
+        "trap 'exit 0' TERM; touch " + ready + "; while :; do sleep 0.1; done").start();
+    awaitFile(ready);
+
+    signal("TERM", running.process.pid());
+    Launch.Result r = running.await();
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(exitCodeOf("graceful_job")).isEqualTo(143.0);
+    assertThat(gateway.value("graceful_job", Map.of(), "batch_job_last_success_timestamp_seconds")).isNull();
+  }
+
+  @Test
   void sigintReachesACommandThatTrapsIt() throws Exception {
     Path ready = dir.resolve("ready");
     Launch.Running running = run("int_job", "sh", "-c",
