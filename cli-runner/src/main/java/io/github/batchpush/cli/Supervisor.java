@@ -165,13 +165,13 @@ final class Supervisor {
     forward(received.getName(), tree);
   }
 
-  /** Java can only send TERM and KILL itself; the other signals go through kill(1). */
+  /** Java can only send TERM and KILL itself; the other signals go through the shell's kill builtin. */
   private static void forward(String name, Set<ProcessHandle> tree) {
     if (name.equals("TERM")) {
       tree.forEach(ProcessHandle::destroy);
       return;
     }
-    List<String> kill = new ArrayList<>(List.of("kill", "-s", name));
+    List<String> kill = new ArrayList<>(List.of("sh", "-c", "kill -s \"$0\" \"$@\"", name));
     tree.forEach(p -> kill.add(Long.toString(p.pid())));
     try {
       new ProcessBuilder(kill).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)

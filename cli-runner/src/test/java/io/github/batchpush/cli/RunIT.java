@@ -311,9 +311,7 @@ class RunIT {
     Launch.Running running = run("secret_job", "sh", "-c", "env > " + env + "; touch " + ready + "; sleep 1")
         .env("BATCHPUSH_USERNAME", "ops").env("BATCHPUSH_PASSWORD", "pw-s3cret-1").start();
     awaitFile(ready);
-    Process ps = new ProcessBuilder("ps", "-eww", "-o", "args").redirectErrorStream(true).start();
-    String processes = new String(ps.getInputStream().readAllBytes());
-    ps.waitFor(10, TimeUnit.SECONDS);
+    String processes = commandLinesOfAllProcesses();
     Launch.Result r = running.await();
 
     assertThat(r.exitCode()).isZero();
@@ -330,6 +328,21 @@ class RunIT {
 
     assertThat(r.exitCode()).isZero();
     assertThat(Files.readString(env)).contains("BATCHPUSH_GATEWAY=").doesNotContain("s3cret");
+  }
+
+  /** What ps shows as every process's arguments, read where ps reads it. */
+  static String commandLinesOfAllProcesses() throws IOException {
+    StringBuilder all = new StringBuilder();
+    try (var dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path d : dirs) {
+        try {
+          all.append(new String(Files.readAllBytes(d.resolve("cmdline"))).replace('\0', ' ')).append('\n');
+        } catch (IOException goneMeanwhile) {
+          // the process exited while we looked
+        }
+      }
+    }
+    return all.toString();
   }
 
   /** Whether the process is gone (or a zombie waiting for init) within 5 s. */
@@ -356,7 +369,7 @@ class RunIT {
   }
 
   static void signal(String name, long pid) throws Exception {
-    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+    Process kill = new ProcessBuilder("sh", "-c", "kill -" + name + " " + pid).inheritIO().start();
     assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(kill.exitValue()).isZero();
   }
