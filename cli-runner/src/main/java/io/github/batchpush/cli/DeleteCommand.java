@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code batchpush delete --job NAME [--label KEY=VALUE]...}: removes a retired job's group from the gateway. */
-@Command(name = "delete", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(name = "delete", header = "Removes a job's group from the Pushgateway.",
+    mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     sortOptions = false,
     description = "Removes the group job=NAME plus the --label pairs, with all its metrics, from the Pushgateway "
         + "(for a job that was retired or renamed; its stale metrics would otherwise alert forever).",

@@ -10,7 +10,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code batchpush flush}: delivers the spooled runs now rather than with the next run's push. */
-@Command(name = "flush", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(name = "flush", header = "Delivers the spooled runs now.",
+    mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     sortOptions = false,
     description = "Delivers the runs waiting in the spool to the Pushgateway now, oldest first, and prints what "
         + "it delivered, what is still waiting, and what was dropped or set aside.",

@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code batchpush run --job NAME [options] -- COMMAND [ARGS...]}: runs COMMAND, then pushes how it went. */
-@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(name = "run", header = "Runs COMMAND and pushes how it went.",
+    mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     showEndOfOptionsDelimiterInUsageHelp = true, sortOptions = false,
     description = {
         "Runs COMMAND directly (no shell: write sh -c '...' for one) with batchpush's own stdin, stdout and "

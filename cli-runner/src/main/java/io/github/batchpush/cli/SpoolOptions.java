@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 final class SpoolOptions {
   @Option(names = "--spool-dir", paramLabel = "DIR", defaultValue = "${env:BATCHPUSH_SPOOL_DIR}",
       description = "Where runs that could not be delivered wait for the next delivery (env BATCHPUSH_SPOOL_DIR; "
-          + "default $XDG_STATE_HOME/batchpush/spool, else ~/.local/state/batchpush/spool).")
+          + "default: batchpush/spool in $XDG_STATE_HOME, else in $HOME/.local/state).")
   Path spoolDir;
 
   @Option(names = "--no-spool", description = "Do not spool: a run that cannot be delivered in time is lost.")
