@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -63,7 +64,7 @@ public final class BatchPush {
 
   private BatchPush(Builder b) {
     this.config = new Builder(b);
-    this.labels = Map.copyOf(b.labels);
+    this.labels = Collections.unmodifiableMap(new LinkedHashMap<>(b.labels));
     this.delivery = b.gateway == null ? null : new Delivery(
         new PushgatewaySink(b.gateway, b.authorization(), b.sslSocketFactory(), b.connectTimeout, b.readTimeout),
         b.initialBackoff, b.maxBackoff);
@@ -101,7 +102,9 @@ public final class BatchPush {
     }
     JobRun run = new JobRun(this, job, config.clock.instant(), config.maxAge);
     if (config.pushAtStart) {
-      deliverQuietly(run.startPush(), "start of " + run.job());
+      // The start time only helps hung-run alerts; a hanging gateway must not hold the job's start for the full
+      // deadline (the end-of-run push carries the start time too).
+      deliverQuietly(run.startPush(), config.deadline.dividedBy(4));
     }
     return run;
   }
@@ -150,7 +153,7 @@ public final class BatchPush {
   }
 
   /** Delivers the end-of-run push: textfile first (local, cannot hang), then the gateway via the spool. */
-  void finish(Push push, String what) {
+  void finish(Push push) {
     if (textfile != null) {
       try {
         textfile.write(push);
@@ -163,16 +166,16 @@ public final class BatchPush {
       }
     }
     if (delivery != null) {
-      deliverQuietly(push, what);
+      deliverQuietly(push, config.deadline);
     }
   }
 
-  private void deliverQuietly(Push push, String what) {
+  private void deliverQuietly(Push push, Duration budget) {
     try {
       if (spool != null) {
-        spool.deliver(push, delivery, deadlineFromNow());
+        spool.deliver(push, delivery, System.nanoTime() + budget.toNanos());
       } else {
-        delivery.pushAdd(push, deadlineFromNow());
+        delivery.pushAdd(push, System.nanoTime() + budget.toNanos());
       }
     } catch (PushException e) {
       LOG.warn("batchpush: {}", e.getMessage());

@@ -1,5 +1,7 @@
 package io.github.batchpush;
 
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -8,7 +10,8 @@ import java.util.function.LongConsumer;
 
 /**
  * Retries one push within the delivery deadline: connection failures, timeouts, 408, 429 and 5xx are retried with
- * exponential backoff and jitter; every other rejection is permanent and ends the delivery at once.
+ * exponential backoff and jitter; every other rejection, and an untrusted TLS certificate, is permanent and ends the
+ * delivery at once.
  */
 final class Delivery {
   /** An attempt that would start with less time than this left is not worth starting. */
@@ -39,6 +42,19 @@ final class Delivery {
   }
 
   private void withRetries(LongConsumer attemptWithBudget, long deadlineNanos) {
+    // An interrupt from before the delivery (a cancelled job closing its run) must not cut the retries short; one
+    // arriving during it still does. Either way the caller gets its flag back.
+    boolean interrupted = Thread.interrupted();
+    try {
+      retry(attemptWithBudget, deadlineNanos);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void retry(LongConsumer attemptWithBudget, long deadlineNanos) {
     long backoff = initialBackoff.toNanos();
     for (int attempt = 1; ; attempt++) {
       PushException failure;
@@ -51,6 +67,9 @@ final class Delivery {
         }
         failure = e;
       } catch (GatewayUnreachableException e) {
+        if (untrustedCertificate(e)) {
+          throw e;
+        }
         failure = e;
       }
       // Equal jitter: at least half the backoff, so attempts spread out but never bunch up at zero.
@@ -66,6 +85,20 @@ final class Delivery {
       }
       backoff = Math.min(backoff * 2, maxBackoff.toNanos());
     }
+  }
+
+  /**
+   * A certificate the client does not trust (unknown CA, wrong host name, expired) stays untrusted however often
+   * it is asked; retrying would only burn the deadline. A handshake cut short by a restarting gateway has no
+   * certificate error in its causes and is retried.
+   */
+  private static boolean untrustedCertificate(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CertificateException || t instanceof CertPathValidatorException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static PushException gaveUp(PushException last, int attempts) {

@@ -86,7 +86,7 @@ public final class JobRun implements AutoCloseable {
    */
   public synchronized JobRun stepGauge(String step, String name, double value) {
     Objects.requireNonNull(step, "step == null");
-    stepGauges.computeIfAbsent("step_" + MetricNames.checkGaugeName(name), n -> new LinkedHashMap<>())
+    stepGauges.computeIfAbsent("step_" + MetricNames.checkStepGaugeName(name), n -> new LinkedHashMap<>())
         .put(step, value);
     return this;
   }
@@ -115,7 +115,7 @@ public final class JobRun implements AutoCloseable {
       closed = true;
       ended = endPush(push.clock().instant());
     }
-    push.finish(ended, "run of " + job);
+    push.finish(ended);
   }
 
   /** What a start-of-run push carries: the start time (and the SLO, so a never-finishing job still has one). */

@@ -61,14 +61,22 @@ final class MetricNames {
 
   /** Checks a user gauge name; it becomes {@code <prefix>_<name>} and must not shadow one of ours. */
   static String checkGaugeName(String name) {
+    if (RESERVED.contains(checkStepGaugeName(name))) {
+      throw new IllegalArgumentException("Invalid gauge name: '" + name
+          + "' is recorded by batchpush itself; pick another name");
+    }
+    return name;
+  }
+
+  /**
+   * Checks a step gauge name; it becomes {@code <prefix>_step_<name>}, which cannot shadow a run-level metric, so
+   * {@code duration_seconds} and {@code exit_code} are fine here.
+   */
+  static String checkStepGaugeName(String name) {
     Objects.requireNonNull(name, "gauge name == null");
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("Invalid gauge name: '" + name
           + "' (use letters, digits and underscores, not starting with a digit, e.g. records_processed)");
-    }
-    if (RESERVED.contains(name)) {
-      throw new IllegalArgumentException("Invalid gauge name: '" + name
-          + "' is recorded by batchpush itself; pick another name");
     }
     return name;
   }

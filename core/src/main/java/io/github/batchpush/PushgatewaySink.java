@@ -9,6 +9,8 @@ import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLException;
@@ -54,6 +56,8 @@ final class PushgatewaySink {
       attempt.pushGateway().pushAdd(push.toRegistry(), push.job, push.labels);
     } catch (IOException e) {
       throw attempt.failure("push of " + push.group(), e);
+    } finally {
+      attempt.disarm();
     }
   }
 
@@ -64,6 +68,8 @@ final class PushgatewaySink {
       attempt.pushGateway().delete(job, labels);
     } catch (IOException e) {
       throw attempt.failure("delete of " + Push.group(job, labels), e);
+    } finally {
+      attempt.disarm();
     }
   }
 
@@ -72,6 +78,8 @@ final class PushgatewaySink {
     private final String path;
     private final int timeoutCap;
     private GatewayConnection connection;
+    private ScheduledFuture<?> watchdog;
+    private volatile boolean cutOff;
 
     Attempt(String job, Map<String, String> labels, long budgetNanos) {
       this.path = GroupingKeyPath.of(job, labels);
@@ -100,7 +108,20 @@ final class PushgatewaySink {
         ((HttpsURLConnection) raw).setSSLSocketFactory(sslSocketFactory);
       }
       connection = new GatewayConnection(raw);
+      // Timeouts bound each blocking call, not their sum: a gateway that trickles its answer byte by byte could
+      // stretch an attempt past the deadline. Closing the connection at the deadline ends it for certain.
+      GatewayConnection watched = connection;
+      watchdog = Watchdog.INSTANCE.schedule(() -> {
+        cutOff = true;
+        watched.disconnect();
+      }, timeoutCap, TimeUnit.MILLISECONDS);
       return connection;
+    }
+
+    void disarm() {
+      if (watchdog != null) {
+        watchdog.cancel(false);
+      }
     }
 
     PushException failure(String what, IOException e) {
@@ -109,6 +130,10 @@ final class PushgatewaySink {
       if (status > 0) {
         String reason = oneLine(connection.errorBody());
         return new GatewayRejectedException(prefix + rejection(status, reason), status, reason);
+      }
+      if (cutOff) {
+        return new GatewayUnreachableException(prefix + "no complete answer within the deadline (" + timeoutCap
+            + " ms)", e);
       }
       return new GatewayUnreachableException(prefix + unreachable(e), e);
     }
@@ -142,6 +167,21 @@ final class PushgatewaySink {
           + "give its CA with BATCHPUSH_CA_CERT";
     }
     return "unreachable (" + e.getClass().getSimpleName() + ": " + oneLine(detail) + ")";
+  }
+
+  /** One daemon thread for every attempt's deadline; created on first use. */
+  private static final class Watchdog {
+    static final ScheduledThreadPoolExecutor INSTANCE = create();
+
+    private static ScheduledThreadPoolExecutor create() {
+      ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "batchpush-deadline");
+        t.setDaemon(true);
+        return t;
+      });
+      executor.setRemoveOnCancelPolicy(true);
+      return executor;
+    }
   }
 
   static String oneLine(String text) {

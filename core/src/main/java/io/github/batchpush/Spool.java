@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -32,12 +33,14 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A directory of runs that could not be delivered yet, one file each, named so that names sort by the time the run
  * finished. Every delivery through the spool holds its lock (a lock within this JVM, then an OS file lock on
- * {@code .lock}, shared with other processes), replays the spooled runs oldest first, then sends its own run; so two
- * cron jobs finishing at once never lose, duplicate or reorder a run.
+ * {@code .lock}, shared with other processes), writes its own run to the spool, then replays the spooled runs of its
+ * gateway oldest first, its own among them; so two cron jobs finishing at once never lose, duplicate or reorder a
+ * run, and a process killed mid-push leaves its run behind. Each run file names the gateway it is for: jobs of
+ * several gateways may share a spool (the default one is per user).
  *
- * <p>The spool also remembers, per group, the finish time of the newest run it delivered ({@code .delivered}), so a
- * run that turns up late never overwrites a newer one: of an older run, only a last-success time newer than the one
- * delivered is still sent.
+ * <p>The spool also remembers, per gateway and group, the finish time of the newest run it delivered
+ * ({@code .delivered}), so a run that turns up late never overwrites a newer one: of an older run, only a
+ * last-success time newer than the one delivered is still sent.
  */
 final class Spool {
   private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
@@ -72,27 +75,39 @@ final class Spool {
    * the exception says so.
    */
   void deliver(Push push, Delivery delivery, long deadlineNanos) {
+    // A job cancelled with Future.cancel(true), or stopped by its framework, closes its run with the interrupt flag
+    // set; with it, every wait below would give up at once and the run would only be spooled. The deadline still
+    // bounds the delivery, and the flag is back when it ends.
+    boolean interrupted = Thread.interrupted();
+    try {
+      deliverUninterrupted(push, delivery, deadlineNanos);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void deliverUninterrupted(Push push, Delivery delivery, long deadlineNanos) {
     try (Held held = lock(deadlineNanos)) {
       if (held == null) {
-        String where = spoolOrLose(push);
+        String where = spoolOrLose(push, gatewayOf(delivery));
         throw new PushException("run " + push.group() + " not delivered: another delivery holds the spool lock in "
             + directory + " past the deadline; " + where, null);
       }
-      Replay replay = replay(delivery, deadlineNanos, held);
-      if (replay.stoppedBy != null) {
-        String where = spoolOrLose(push);
-        throw withSuffix(replay.stoppedBy, "; " + where);
+      // Spooled before the first byte goes out, so that a process killed mid-push (SIGKILL, the OOM killer, a
+      // reboot) leaves its run here for the next delivery instead of losing it. Sending a run twice is harmless:
+      // a POST of the same values is idempotent, and it is replayed before anything newer.
+      Path own = write(push, gatewayOf(delivery));
+      Replay replay = replay(delivery, deadlineNanos, held, own);
+      if (replay.ownRejected != null) {
+        // The gateway will refuse these samples again; spooling would only block the queue.
+        throw withSuffix(replay.ownRejected, "; this run is NOT spooled, since the gateway will keep refusing it");
       }
-      try {
-        send(push, delivery, deadlineNanos, held);
-      } catch (GatewayRejectedException e) {
-        if (e.status() == 400) {
-          // The gateway will refuse these samples again; spooling would only block the queue.
-          throw withSuffix(e, "; this run is NOT spooled, since the gateway will keep refusing it");
-        }
-        throw withSuffix(e, "; " + spoolOrLose(push));
-      } catch (PushException e) {
-        throw withSuffix(e, "; " + spoolOrLose(push));
+      if (Files.exists(own)) {
+        PushException why = replay.stoppedBy != null ? replay.stoppedBy
+            : new PushException("run " + push.group() + " not delivered", null);
+        throw withSuffix(why, "; run spooled to " + own + " for the next delivery");
       }
     } catch (IOException e) {
       // The spool itself is unusable (not creatable, not writable): deliver without it.
@@ -107,15 +122,20 @@ final class Spool {
 
   /** Replays the spool now, for {@code batchpush flush} and start-up. */
   SpoolReport replay(Delivery delivery, long deadlineNanos) {
+    boolean interrupted = Thread.interrupted();
     try (Held held = lock(deadlineNanos)) {
       if (held == null) {
         return new SpoolReport(0, runs().size(), 0, 0, new PushException(
             "another delivery holds the spool lock in " + directory + "; try again later", null));
       }
-      Replay r = replay(delivery, deadlineNanos, held);
-      return new SpoolReport(r.delivered, runs().size(), r.dropped, r.setAside, r.stoppedBy);
+      Replay r = replay(delivery, deadlineNanos, held, null);
+      return new SpoolReport(r.delivered, remainingFor(gatewayOf(delivery)), r.dropped, r.setAside, r.stoppedBy);
     } catch (IOException e) {
       return new SpoolReport(0, 0, 0, 0, new PushException("spool " + directory + " unusable: " + e, e));
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -124,15 +144,34 @@ final class Spool {
     int dropped;
     int setAside;
     PushException stoppedBy;
+    GatewayRejectedException ownRejected;
   }
 
-  private Replay replay(Delivery delivery, long deadlineNanos, Held held) throws IOException {
+  /** Replays the spool oldest first; {@code own} is the file of the run being delivered now, or null. */
+  private Replay replay(Delivery delivery, long deadlineNanos, Held held, Path own) throws IOException {
     Replay r = new Replay();
+    removeAbandonedTemporaryFiles();
+    List<Path> runs = runs();
+    // Bounded here, under the lock, rather than when writing: the drops are counted in the report.
+    int excess = runs.size() - maxRuns;
+    if (excess > 0) {
+      for (Path file : runs.subList(0, excess)) {
+        Files.deleteIfExists(file);
+      }
+      r.dropped += excess;
+      BatchPush.LOG.error("batchpush: spool {} is full (limit {} runs): DROPPED the {} oldest", directory, maxRuns,
+          excess);
+      runs = runs.subList(excess, runs.size());
+    }
     Instant oldestKept = clock.instant().minus(maxAge);
-    for (Path file : runs()) {
+    String gateway = gatewayOf(delivery);
+    for (Path file : runs) {
       Push spooled;
+      String spooledFor;
       try {
-        spooled = read(file);
+        Properties p = load(file);
+        spooled = fromProperties(p);
+        spooledFor = p.getProperty("gateway");
       } catch (IOException | RuntimeException e) {
         setAside(file, "corrupt", "unreadable (" + e + ")");
         r.setAside++;
@@ -145,12 +184,22 @@ final class Spool {
             spooled.group(), spooled.finishedAt, maxAge);
         continue;
       }
+      if (spooledFor != null && !spooledFor.equals(gateway)) {
+        // Spooled by a job of another gateway sharing this spool (the default one is per user): it waits for a
+        // delivery to that gateway, and must not block or be sent to this one.
+        continue;
+      }
       try {
         send(spooled, delivery, deadlineNanos, held);
       } catch (GatewayRejectedException e) {
         if (e.status() != 400) {
           r.stoppedBy = e;
           return r;
+        }
+        if (file.equals(own)) {
+          Files.deleteIfExists(file);
+          r.ownRejected = e;
+          continue;
         }
         setAside(file, "rejected", e.getMessage());
         r.setAside++;
@@ -167,7 +216,8 @@ final class Spool {
 
   /** Sends one run, trimmed to what is newer than what this spool already delivered for its group. */
   private void send(Push push, Delivery delivery, long deadlineNanos, Held held) throws PushException {
-    String group = GroupingKeyPath.of(push.job, push.labels);
+    // Per gateway: the same job pushed to a second gateway is news there, however old.
+    String group = gatewayOf(delivery) + " " + GroupingKeyPath.of(push.job, push.labels);
     long[] newest = held.delivered.getOrDefault(group, new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
     long finished = push.finishedAt.toEpochMilli();
     Push toSend = push;
@@ -195,9 +245,9 @@ final class Spool {
   }
 
   /** Writes the run to the spool; returns the clause the log line ends with. */
-  private String spoolOrLose(Push push) {
+  private String spoolOrLose(Push push, String gateway) {
     try {
-      Path file = write(push);
+      Path file = write(push, gateway);
       return "run spooled to " + file + " for the next delivery";
     } catch (IOException | RuntimeException e) {
       BatchPush.LOG.error("batchpush: run {} LOST: cannot write it to the spool {}: {}", push.group(), directory,
@@ -207,17 +257,17 @@ final class Spool {
   }
 
   Path write(Push push) throws IOException {
+    return write(push, null);
+  }
+
+  /** Spools {@code push} for {@code gateway}; a run spooled without a gateway is replayed to any. */
+  Path write(Push push, String gateway) throws IOException {
     createDirectory();
-    List<Path> runs = runs();
-    int excess = runs.size() - maxRuns + 1;
-    for (int i = 0; i < excess; i++) {
-      Files.deleteIfExists(runs.get(i));
-    }
-    if (excess > 0) {
-      BatchPush.LOG.error("batchpush: spool {} is full ({} runs): DROPPED the {} oldest", directory, maxRuns, excess);
-    }
     Properties p = new Properties();
     p.setProperty("version", "1");
+    if (gateway != null) {
+      p.setProperty("gateway", gateway);
+    }
     p.setProperty("job", push.job);
     p.setProperty("finishedAt", push.finishedAt.toString());
     int i = 0;
@@ -248,10 +298,18 @@ final class Spool {
   }
 
   static Push read(Path file) throws IOException {
+    return fromProperties(load(file));
+  }
+
+  private static Properties load(Path file) throws IOException {
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       p.load(r);
     }
+    return p;
+  }
+
+  private static Push fromProperties(Properties p) throws IOException {
     if (!"1".equals(p.getProperty("version"))) {
       throw new IOException("unknown spool format version " + p.getProperty("version"));
     }
@@ -280,6 +338,43 @@ final class Spool {
     return v;
   }
 
+  private static String gatewayOf(Delivery delivery) {
+    return delivery.sink().gateway().toString();
+  }
+
+  /** How many spooled runs wait for {@code gateway} (or for any gateway); unreadable ones included. */
+  private int remainingFor(String gateway) throws IOException {
+    int n = 0;
+    for (Path file : runs()) {
+      try {
+        String spooledFor = load(file).getProperty("gateway");
+        n += spooledFor == null || spooledFor.equals(gateway) ? 1 : 0;
+      } catch (IOException | RuntimeException e) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Deletes the half-written runs of processes killed while writing one. Only old ones: a younger one may be
+   * another process's, written without the lock when the lock could not be had in time.
+   */
+  private void removeAbandonedTemporaryFiles() throws IOException {
+    Instant abandoned = Instant.now().minus(Duration.ofHours(1));
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(directory, ".tmp-*")) {
+      for (Path p : dir) {
+        try {
+          if (Files.getLastModifiedTime(p).toInstant().isBefore(abandoned)) {
+            Files.deleteIfExists(p);
+          }
+        } catch (NoSuchFileException gone) {
+          // its writer finished it meanwhile
+        }
+      }
+    }
+  }
+
   /** The spooled runs, oldest first. */
   List<Path> runs() throws IOException {
     List<Path> runs = new ArrayList<>();
@@ -298,7 +393,9 @@ final class Spool {
 
   private void setAside(Path file, String why, String detail) throws IOException {
     Path aside = directory.resolve(why);
-    Files.createDirectories(aside);
+    if (!Files.isDirectory(aside)) {
+      Files.createDirectories(aside, ownerOnlyDirectory());
+    }
     Files.move(file, aside.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
     BatchPush.LOG.error("batchpush: spooled run {} moved to {}/: {}", file.getFileName(), aside, detail);
   }
@@ -318,7 +415,9 @@ final class Spool {
   /** Takes the JVM lock, then the file lock, giving up at the deadline; null when the deadline passed first. */
   private Held lock(long deadlineNanos) throws IOException {
     createDirectory();
-    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(directory, d -> new ReentrantLock());
+    // Keyed by the real path: two instances reaching the spool through a symlink must share the lock, or the second
+    // one's tryLock() throws OverlappingFileLockException.
+    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(directory.toRealPath(), d -> new ReentrantLock());
     try {
       if (!jvmLock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         return null;
@@ -329,9 +428,10 @@ final class Spool {
     }
     FileChannel channel = null;
     try {
-      channel = FileChannel.open(directory.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      channel = FileChannel.open(directory.resolve(".lock"),
+          java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), ownerOnlyFile());
       FileLock fileLock;
-      while ((fileLock = channel.tryLock()) == null) {
+      while ((fileLock = tryLock(channel)) == null) {
         if (System.nanoTime() >= deadlineNanos) {
           channel.close();
           jvmLock.unlock();
@@ -354,6 +454,15 @@ final class Spool {
       if (e instanceof RuntimeException) {
         throw (RuntimeException) e;
       }
+      return null;
+    }
+  }
+
+  /** The file lock, or null while another process (or, through some other path, this JVM) holds it. */
+  private static FileLock tryLock(FileChannel channel) throws IOException {
+    try {
+      return channel.tryLock();
+    } catch (OverlappingFileLockException e) {
       return null;
     }
   }
@@ -399,7 +508,8 @@ final class Spool {
           Properties p = new Properties();
           delivered.forEach((group, v) -> p.setProperty(group, v[0] + "," + v[1]));
           Path tmp = directory.resolve(".delivered.tmp");
-          try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+          Files.deleteIfExists(tmp);
+          try (Writer w = Files.newBufferedWriter(Files.createFile(tmp, ownerOnlyFile()), StandardCharsets.UTF_8)) {
             p.store(w, null);
           }
           Files.move(tmp, directory.resolve(".delivered"), StandardCopyOption.ATOMIC_MOVE,

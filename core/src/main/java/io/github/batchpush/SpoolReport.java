@@ -30,7 +30,10 @@ public final class SpoolReport {
     return delivered;
   }
 
-  /** Runs still waiting in the spool, because the gateway could not take them now. */
+  /**
+   * Runs for this gateway still waiting in the spool, because it could not take them now. Runs that other jobs
+   * sharing the spool spooled for another gateway are not counted: they wait for a delivery to theirs.
+   */
   public int remaining() {
     return remaining;
   }

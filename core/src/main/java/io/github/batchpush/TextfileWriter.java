@@ -6,11 +6,14 @@ import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,21 +44,47 @@ final class TextfileWriter {
     return directory;
   }
 
-  /** The file a group is written to: the job and label values, with every unsafe character as '_'. */
+  /**
+   * The file a group is written to: {@code <job>.prom} for a plain job name without labels; otherwise the job and
+   * label values joined by '-', every unsafe character as '_', and a short hash of the group's path, so that groups
+   * that look alike ({@code a/b} and {@code a_b}; {@code {team=a}} and {@code {owner=a}}) never share a file.
+   */
   Path fileFor(Push push) {
     StringBuilder name = new StringBuilder(safe(push.job));
     push.labels.values().forEach(v -> name.append('-').append(safe(v)));
+    // With labels, the name shows their values but not their names: {team=a} and {owner=a} would meet.
+    boolean ambiguous = !push.labels.isEmpty() || !name.toString().equals(push.job) || push.job.contains("-");
+    if (ambiguous) {
+      name.append('-').append(shortHash(GroupingKeyPath.of(push.job, push.labels)));
+    }
     return directory.resolve(name + ".prom");
+  }
+
+  private static String shortHash(String s) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      StringBuilder hex = new StringBuilder();
+      for (int i = 0; i < 4; i++) {
+        hex.append(String.format("%02x", digest[i]));
+      }
+      return hex.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   void write(Push push) throws IOException {
     Files.createDirectories(directory);
     Path file = fileFor(push);
-    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
+    // Keyed by the real path: two instances writing through a symlink must share the lock, or the second one's
+    // FileChannel.lock() throws OverlappingFileLockException and the run is not written.
+    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(directory.toRealPath().resolve(file.getFileName()),
+        f -> new ReentrantLock());
     jvmLock.lock();
     try (FileChannel channel = FileChannel.open(directory.resolve("." + file.getFileName() + ".lock"),
         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock ignored = channel.lock()) {
+      removeAbandonedTemporaryFiles(file);
       Push complete = push.value(lastSuccessName) == null ? withPreviousSuccess(push, file) : push;
       Path tmp = directory.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
       try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
@@ -64,6 +93,15 @@ final class TextfileWriter {
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       jvmLock.unlock();
+    }
+  }
+
+  /** Deletes what writers of this file killed mid-write left behind; under the lock, so none is being written. */
+  private void removeAbandonedTemporaryFiles(Path file) throws IOException {
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(directory, "." + file.getFileName() + ".*.tmp")) {
+      for (Path p : dir) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 

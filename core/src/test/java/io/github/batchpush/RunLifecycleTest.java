@@ -128,12 +128,15 @@ class RunLifecycleTest {
     BatchPush push = builder(new ManualClock()).maxAge(Duration.ofHours(26)).build();
     try (JobRun run = push.start("with_slo")) {
       run.stepGauge("load", "items_written", 1200).stepGauge("extract", "items_written", 7);
+      run.stepGauge("load", "duration_seconds", 2.5).stepGauge("load", "exit_code", 0);
       run.succeeded();
     }
     assertThat(gateway.group("with_slo", Map.of()))
         .containsEntry("batch_job_max_age_seconds", 93600.0)
         .containsEntry("batch_job_step_items_written{step=load}", 1200.0)
-        .containsEntry("batch_job_step_items_written{step=extract}", 7.0);
+        .containsEntry("batch_job_step_items_written{step=extract}", 7.0)
+        .containsEntry("batch_job_step_duration_seconds{step=load}", 2.5)
+        .containsEntry("batch_job_step_exit_code{step=load}", 0.0);
   }
 
   @Test

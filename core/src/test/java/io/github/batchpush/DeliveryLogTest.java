@@ -1,0 +1,49 @@
+package io.github.batchpush;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.batchpush.testing.FaultServer;
+import io.github.batchpush.testing.Pushgateway;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A delivery problem is one log line naming gateway, job and cause, and never a secret. */
+class DeliveryLogTest {
+  private static String stderrOf(Runnable r) {
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setErr(original);
+    }
+    return captured.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void anUnreachableGatewayIsLoggedOnOneLineWithoutTheSecret() {
+    URI closed = URI.create("http://127.0.0.1:" + Pushgateway.freePort());
+    BatchPush push = BatchPush.builder().gateway(closed).basicAuth("pusher", "hunter2-secret")
+        .deadline(Duration.ofMillis(600)).noSpool().build();
+    String log = stderrOf(() -> push.start("logged_job").succeeded().close());
+    assertThat(log.lines().filter(l -> l.contains("batchpush:"))).singleElement().asString()
+        .contains("WARN io.github.batchpush.BatchPush - batchpush: push of {job=\"logged_job\"} to " + closed
+            + " failed: unreachable (ConnectException: Connection refused)")
+        .doesNotContain("hunter2-secret");
+  }
+
+  @Test
+  void aRejectionIsLoggedWithTheGatewaysReason() {
+    try (FaultServer refusing = FaultServer.answering(400)) {
+      BatchPush push = BatchPush.builder().gateway(refusing.uri()).bearerToken("tok-secret-123").noSpool().build();
+      String log = stderrOf(() -> push.start("rejected_job").failed(4).close());
+      assertThat(log).contains("batchpush: push of {job=\"rejected_job\"} to " + refusing.uri()
+          + " failed: gateway rejected the metrics (400): fault server says 400").doesNotContain("tok-secret-123");
+    }
+  }
+}

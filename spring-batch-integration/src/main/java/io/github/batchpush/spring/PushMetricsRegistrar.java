@@ -1,0 +1,104 @@
+package io.github.batchpush.spring;
+
+import io.github.batchpush.BatchPush;
+import io.github.batchpush.Durations;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.job.AbstractJob;
+import org.springframework.batch.core.job.Job;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.BeanInitializationException;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.core.annotation.AnnotationUtils;
+
+/**
+ * Registers a {@link BatchPushJobListener} on every {@link PushMetrics @PushMetrics} job bean (or on every job when
+ * instrumenting all). Declared through a static {@code @Bean} method and given the {@link BatchPush} lazily, so it
+ * creates no bean while post-processors are still being registered: nothing gets the "not eligible for getting
+ * processed by all BeanPostProcessors" warning.
+ */
+final class PushMetricsRegistrar implements BeanPostProcessor, BeanFactoryAware {
+  private static final Logger LOG = LoggerFactory.getLogger(PushMetricsRegistrar.class);
+
+  private final Supplier<BatchPush> push;
+  private final boolean instrumentAllJobs;
+  private ConfigurableListableBeanFactory beanFactory;
+
+  PushMetricsRegistrar(Supplier<BatchPush> push, boolean instrumentAllJobs) {
+    this.push = push;
+    this.instrumentAllJobs = instrumentAllJobs;
+  }
+
+  @Override
+  public void setBeanFactory(BeanFactory beanFactory) {
+    this.beanFactory = beanFactory instanceof ConfigurableListableBeanFactory c ? c : null;
+  }
+
+  @Override
+  public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+    if (!(bean instanceof Job job)) {
+      return bean;
+    }
+    PushMetrics annotation = findAnnotation(job, beanName);
+    if (annotation == null && !instrumentAllJobs) {
+      return bean;
+    }
+    if (!(job instanceof AbstractJob abstractJob)) {
+      String message = "batchpush: cannot register on job bean '" + beanName + "' (" + job.getClass().getName()
+          + " does not extend AbstractJob): add a BatchPushJobListener to it by hand";
+      if (annotation != null) {
+        throw new BeanInitializationException(message);
+      }
+      LOG.warn(message);
+      return bean;
+    }
+    abstractJob.registerJobExecutionListener(annotation == null ? new BatchPushJobListener(push.get())
+        : listener(annotation, beanName));
+    return bean;
+  }
+
+  private PushMetrics findAnnotation(Job job, String beanName) {
+    if (beanFactory != null && beanFactory.containsBeanDefinition(beanName)) {
+      // Covers both the @Bean factory method and the class.
+      PushMetrics found = beanFactory.findAnnotationOnBean(beanName, PushMetrics.class);
+      if (found != null) {
+        return found;
+      }
+    }
+    return AnnotationUtils.findAnnotation(job.getClass(), PushMetrics.class);
+  }
+
+  private BatchPushJobListener listener(PushMetrics annotation, String beanName) {
+    Duration maxAge = null;
+    if (!annotation.maxAge().isBlank()) {
+      try {
+        maxAge = Durations.parse(annotation.maxAge());
+      } catch (IllegalArgumentException e) {
+        throw invalid(beanName, "maxAge", annotation.maxAge(), e);
+      }
+    }
+    BatchPush.Builder labelled = null;
+    for (String label : annotation.labels()) {
+      try {
+        // Validated on a throwaway builder first, so a bad label is reported before any gateway setting is read.
+        BatchPush.builder().label(label);
+      } catch (IllegalArgumentException e) {
+        throw invalid(beanName, "labels", label, e);
+      }
+      labelled = (labelled == null ? push.get().newBuilder() : labelled).label(label);
+    }
+    String job = annotation.job().isEmpty() ? null : annotation.job();
+    return new BatchPushJobListener(labelled == null ? push.get() : labelled.build(), job, maxAge, true);
+  }
+
+  private static BeanInitializationException invalid(String beanName, String attribute, String value,
+      IllegalArgumentException cause) {
+    return new BeanInitializationException("Invalid @PushMetrics(" + attribute + " = \"" + value + "\") on job bean '"
+        + beanName + "': " + cause.getMessage(), cause);
+  }
+}
