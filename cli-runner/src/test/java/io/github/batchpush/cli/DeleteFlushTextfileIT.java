@@ -61,20 +61,23 @@ class DeleteFlushTextfileIT {
   }
 
   @Test
-  void aRunSpooledWhileTheGatewayWasDownIsDeliveredByFlush() {
+  void aRunSpooledWhileTheGatewayWasDownIsDeliveredByFlushOnceItIsUp() {
     String spool = dir.resolve("spool").toString();
-    Launch.Result down = batchpush("run", "--job", "spooled_job", "--gateway", nowhere(), "--deadline", "1s",
+    int port = Pushgateway.freePort();
+    String later = "http://127.0.0.1:" + port;
+    Launch.Result down = batchpush("run", "--job", "spooled_job", "--gateway", later, "--deadline", "1s",
         "--spool-dir", spool, "--", "sh", "-c", "exit 5").run();
     assertThat(down.exitCode()).as("a push problem never changes the exit code").isEqualTo(5);
     assertThat(down.stderr()).contains("spooled_job").hasLineCount(1);
 
-    Launch.Result r = batchpush("flush", "--spool-dir", spool).env("BATCHPUSH_GATEWAY", gateway.uri().toString())
-        .run();
+    try (Pushgateway up = Pushgateway.startOnPort(port)) {
+      Launch.Result r = batchpush("flush", "--spool-dir", spool, "--gateway", later).run();
 
-    assertThat(r.exitCode()).isZero();
-    assertThat(r.stdout()).isEqualTo("batchpush: spool " + spool + " -> " + gateway.uri()
-        + ": delivered 1, remaining 0, dropped 0, set aside 0\n");
-    assertThat(gateway.value("spooled_job", Map.of(), "batch_job_exit_code")).isEqualTo(5.0);
+      assertThat(r.exitCode()).isZero();
+      assertThat(r.stdout()).isEqualTo("batchpush: spool " + spool + " -> " + later
+          + ": delivered 1, remaining 0, dropped 0, set aside 0\n");
+      assertThat(up.value("spooled_job", Map.of(), "batch_job_exit_code")).isEqualTo(5.0);
+    }
   }
 
   @Test
