@@ -2,7 +2,9 @@ package io.github.batchpush;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.Writer;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -45,12 +47,16 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Spool {
   private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
   private static final String SUFFIX = ".run";
+  private static final long PID = ProcessHandle.current().pid();
+  private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
   private static final String LAST_SUCCESS_SUFFIX = "_" + MetricNames.LAST_SUCCESS;
 
   private final Path directory;
   private final int maxRuns;
   private final Duration maxAge;
   private final Clock clock;
+  private volatile boolean tidied;
+  private volatile Path realDirectory;
 
   Spool(Path directory, int maxRuns, Duration maxAge, Clock clock) {
     this.directory = directory.toAbsolutePath().normalize();
@@ -95,11 +101,16 @@ final class Spool {
         throw new PushException("run " + push.group() + " not delivered: another delivery holds the spool lock in "
             + directory + " past the deadline; " + where, null);
       }
+      String gateway = gatewayOf(delivery);
+      if (runs().isEmpty()) {
+        deliverAlone(push, delivery, deadlineNanos, held, gateway);
+        return;
+      }
       // Spooled before the first byte goes out, so that a process killed mid-push (SIGKILL, the OOM killer, a
       // reboot) leaves its run here for the next delivery instead of losing it. Sending a run twice is harmless:
       // a POST of the same values is idempotent, and it is replayed before anything newer.
-      Path own = write(push, gatewayOf(delivery));
-      Replay replay = replay(delivery, deadlineNanos, held, own);
+      Path own = write(push, gateway, true);
+      Replay replay = replay(delivery, deadlineNanos, held, own, push);
       if (replay.ownRejected != null) {
         // The gateway will refuse these samples again; spooling would only block the queue.
         throw withSuffix(replay.ownRejected, "; this run is NOT spooled, since the gateway will keep refusing it");
@@ -120,6 +131,40 @@ final class Spool {
     }
   }
 
+  /**
+   * The common case, nothing spooled: the run is journaled in flight (a process killed mid-push leaves it for the
+   * next delivery), sent, and spooled only when that failed.
+   */
+  private void deliverAlone(Push push, Delivery delivery, long deadlineNanos, Held held, String gateway)
+      throws IOException {
+    held.journal(push, gateway);
+    try {
+      send(push, delivery, deadlineNanos, held);
+    } catch (GatewayRejectedException e) {
+      if (e.status() == 400) {
+        held.clearInFlight();
+        // The gateway will refuse these samples again; spooling would only block the queue.
+        throw withSuffix(e, "; this run is NOT spooled, since the gateway will keep refusing it");
+      }
+      throw withSuffix(e, "; " + spoolInFlight(push, gateway, held));
+    } catch (PushException e) {
+      throw withSuffix(e, "; " + spoolInFlight(push, gateway, held));
+    }
+    held.clearInFlight();
+  }
+
+  private String spoolInFlight(Push push, String gateway, Held held) {
+    try {
+      Path file = write(push, gateway, true);
+      held.clearInFlight();
+      return "run spooled to " + file + " for the next delivery";
+    } catch (IOException | RuntimeException e) {
+      // Still in flight in the journal: the next delivery spools it from there.
+      BatchPush.LOG.error("batchpush: cannot write run {} to the spool {}: {}", push.group(), directory, e.toString());
+      return "run kept in the spool's journal " + directory.resolve(".lock") + " (" + e + ")";
+    }
+  }
+
   /** Replays the spool now, for {@code batchpush flush} and start-up. */
   SpoolReport replay(Delivery delivery, long deadlineNanos) {
     boolean interrupted = Thread.interrupted();
@@ -128,7 +173,7 @@ final class Spool {
         return new SpoolReport(0, runs().size(), 0, 0, new PushException(
             "another delivery holds the spool lock in " + directory + "; try again later", null));
       }
-      Replay r = replay(delivery, deadlineNanos, held, null);
+      Replay r = replay(delivery, deadlineNanos, held, null, null);
       return new SpoolReport(r.delivered, remainingFor(gatewayOf(delivery)), r.dropped, r.setAside, r.stoppedBy);
     } catch (IOException e) {
       return new SpoolReport(0, 0, 0, 0, new PushException("spool " + directory + " unusable: " + e, e));
@@ -147,10 +192,18 @@ final class Spool {
     GatewayRejectedException ownRejected;
   }
 
-  /** Replays the spool oldest first; {@code own} is the file of the run being delivered now, or null. */
-  private Replay replay(Delivery delivery, long deadlineNanos, Held held, Path own) throws IOException {
+  /**
+   * Replays the spool oldest first; {@code own} is the file of the run being delivered now, and {@code ownPush} that
+   * run, or both null.
+   */
+  private Replay replay(Delivery delivery, long deadlineNanos, Held held, Path own, Push ownPush)
+      throws IOException {
     Replay r = new Replay();
-    removeAbandonedTemporaryFiles();
+    if (own == null || !tidied) {
+      // A listing per delivery is cheap, but once per instance is enough for files abandoned an hour ago.
+      removeAbandonedTemporaryFiles();
+      tidied = true;
+    }
     List<Path> runs = runs();
     // Bounded here, under the lock, rather than when writing: the drops are counted in the report.
     int excess = runs.size() - maxRuns;
@@ -168,9 +221,13 @@ final class Spool {
     for (Path file : runs) {
       Push spooled;
       String spooledFor;
-      try {
+      if (file.equals(own)) {
+        // Just written from memory: no need to read it back.
+        spooled = ownPush;
+        spooledFor = gateway;
+      } else try {
         Properties p = load(file);
-        spooled = fromProperties(p);
+        spooled = fromProperties(p, "");
         spooledFor = p.getProperty("gateway");
       } catch (IOException | RuntimeException e) {
         setAside(file, "corrupt", "unreadable (" + e + ")");
@@ -257,27 +314,85 @@ final class Spool {
   }
 
   Path write(Push push) throws IOException {
-    return write(push, null);
+    return write(push, null, false);
   }
 
-  /** Spools {@code push} for {@code gateway}; a run spooled without a gateway is replayed to any. */
   Path write(Push push, String gateway) throws IOException {
+    return write(push, gateway, false);
+  }
+
+  /**
+   * Spools {@code push} for {@code gateway}; a run spooled without a gateway is replayed to any. Holding the lock,
+   * the file is written in place: every reader holds the lock too, and a rename costs as much as the rest of the
+   * write. Without it, the file is written under a temporary name and renamed, so no reader sees half of it.
+   */
+  Path write(Push push, String gateway, boolean locked) throws IOException {
     createDirectory();
     Properties p = new Properties();
-    p.setProperty("version", "1");
-    if (gateway != null) {
-      p.setProperty("gateway", gateway);
+    toProperties(p, push, gateway, "");
+    Instant t = push.finishedAt;
+    String name = zeroPadded(t.getEpochSecond(), 12) + zeroPadded(t.getNano(), 9) + "-" + uniqueSuffix() + SUFFIX;
+    Path file = directory.resolve(name);
+    Path target = locked ? file : directory.resolve(".tmp-" + uniqueSuffix());
+    try (Writer w = Files.newBufferedWriter(Files.createFile(target, ownerOnlyFile()), StandardCharsets.UTF_8)) {
+      w.write(format(p));
     }
-    p.setProperty("job", push.job);
-    p.setProperty("finishedAt", push.finishedAt.toString());
+    if (!locked) {
+      Files.move(target, file, StandardCopyOption.ATOMIC_MOVE);
+    }
+    return file;
+  }
+
+  /**
+   * The properties in {@link Properties#load(Reader)} format. Not {@link Properties#store}: its date comment loads
+   * the time-zone database, some 10 ms of a short-lived CLI's start-up.
+   */
+  static String format(Properties p) {
+    StringBuilder out = new StringBuilder();
+    for (String key : new java.util.TreeSet<>(p.stringPropertyNames())) {
+      escape(out, key);
+      out.append('=');
+      escape(out, p.getProperty(key));
+      out.append('\n');
+    }
+    return out.toString();
+  }
+
+  private static void escape(StringBuilder out, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '\\': out.append("\\\\"); break;
+        case '\n': out.append("\\n"); break;
+        case '\r': out.append("\\r"); break;
+        case '\t': out.append("\\t"); break;
+        case '\f': out.append("\\f"); break;
+        case ' ': case '=': case ':': case '#': case '!': out.append('\\').append(c); break;
+        default:
+          if (c < 0x20 || c == 0x7f) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+      }
+    }
+  }
+
+  private static void toProperties(Properties p, Push push, String gateway, String prefix) {
+    p.setProperty(prefix + "version", "1");
+    if (gateway != null) {
+      p.setProperty(prefix + "gateway", gateway);
+    }
+    p.setProperty(prefix + "job", push.job);
+    p.setProperty(prefix + "finishedAt", push.finishedAt.toString());
     int i = 0;
     for (Map.Entry<String, String> label : push.labels.entrySet()) {
-      p.setProperty("label." + i + ".name", label.getKey());
-      p.setProperty("label." + i++ + ".value", label.getValue());
+      p.setProperty(prefix + "label." + i + ".name", label.getKey());
+      p.setProperty(prefix + "label." + i++ + ".value", label.getValue());
     }
     i = 0;
     for (Push.Sample s : push.samples) {
-      String key = "sample." + i++ + ".";
+      String key = prefix + "sample." + i++ + ".";
       p.setProperty(key + "name", s.name);
       p.setProperty(key + "help", s.help);
       p.setProperty(key + "value", Double.toString(s.value));
@@ -286,19 +401,23 @@ final class Spool {
         p.setProperty(key + "labelValue", s.labelValue);
       }
     }
-    Instant t = push.finishedAt;
-    String name = String.format("%012d%09d-%s%s", t.getEpochSecond(), t.getNano(), UUID.randomUUID(), SUFFIX);
-    Path tmp = directory.resolve(".tmp-" + UUID.randomUUID());
-    try (Writer w = Files.newBufferedWriter(Files.createFile(tmp, ownerOnlyFile()), StandardCharsets.UTF_8)) {
-      p.store(w, null);
-    }
-    Path file = directory.resolve(name);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-    return file;
+  }
+
+  private static String zeroPadded(long n, int width) {
+    String digits = Long.toString(n);
+    return "0".repeat(Math.max(0, width - digits.length())) + digits;
+  }
+
+  /**
+   * Unique among the files of this spool: pid, a per-JVM counter and the time. Not {@link UUID#randomUUID()}, whose
+   * SecureRandom costs a short-lived CLI milliseconds of seeding.
+   */
+  private static String uniqueSuffix() {
+    return PID + "-" + SEQUENCE.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
   }
 
   static Push read(Path file) throws IOException {
-    return fromProperties(load(file));
+    return fromProperties(load(file), "");
   }
 
   private static Properties load(Path file) throws IOException {
@@ -309,17 +428,17 @@ final class Spool {
     return p;
   }
 
-  private static Push fromProperties(Properties p) throws IOException {
-    if (!"1".equals(p.getProperty("version"))) {
-      throw new IOException("unknown spool format version " + p.getProperty("version"));
+  private static Push fromProperties(Properties p, String prefix) throws IOException {
+    if (!"1".equals(p.getProperty(prefix + "version"))) {
+      throw new IOException("unknown spool format version " + p.getProperty(prefix + "version"));
     }
     Map<String, String> labels = new LinkedHashMap<>();
-    for (int i = 0; p.containsKey("label." + i + ".name"); i++) {
-      labels.put(required(p, "label." + i + ".name"), required(p, "label." + i + ".value"));
+    for (int i = 0; p.containsKey(prefix + "label." + i + ".name"); i++) {
+      labels.put(required(p, prefix + "label." + i + ".name"), required(p, prefix + "label." + i + ".value"));
     }
     List<Push.Sample> samples = new ArrayList<>();
-    for (int i = 0; p.containsKey("sample." + i + ".name"); i++) {
-      String key = "sample." + i + ".";
+    for (int i = 0; p.containsKey(prefix + "sample." + i + ".name"); i++) {
+      String key = prefix + "sample." + i + ".";
       samples.add(new Push.Sample(required(p, key + "name"), required(p, key + "help"),
           p.getProperty(key + "labelName"), p.getProperty(key + "labelValue"),
           Double.parseDouble(required(p, key + "value"))));
@@ -327,7 +446,8 @@ final class Spool {
     if (samples.isEmpty()) {
       throw new IOException("no samples");
     }
-    return new Push(required(p, "job"), labels, samples, Instant.parse(required(p, "finishedAt")));
+    return new Push(required(p, prefix + "job"), labels, samples,
+        Instant.parse(required(p, prefix + "finishedAt")));
   }
 
   private static String required(Properties p, String key) throws IOException {
@@ -417,7 +537,12 @@ final class Spool {
     createDirectory();
     // Keyed by the real path: two instances reaching the spool through a symlink must share the lock, or the second
     // one's tryLock() throws OverlappingFileLockException.
-    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(directory.toRealPath(), d -> new ReentrantLock());
+    Path real = realDirectory;
+    if (real == null) {
+      real = directory.toRealPath();
+      realDirectory = real;
+    }
+    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(real, d -> new ReentrantLock());
     try {
       if (!jvmLock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         return null;
@@ -429,7 +554,8 @@ final class Spool {
     FileChannel channel = null;
     try {
       channel = FileChannel.open(directory.resolve(".lock"),
-          java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), ownerOnlyFile());
+          java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+          ownerOnlyFile());
       FileLock fileLock;
       while ((fileLock = tryLock(channel)) == null) {
         if (System.nanoTime() >= deadlineNanos) {
@@ -439,7 +565,7 @@ final class Spool {
         }
         Thread.sleep(5);
       }
-      return new Held(jvmLock, channel, fileLock, loadDelivered());
+      return new Held(jvmLock, channel, fileLock);
     } catch (IOException | RuntimeException | InterruptedException e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
@@ -467,53 +593,111 @@ final class Spool {
     }
   }
 
-  private Map<String, long[]> loadDelivered() {
-    Map<String, long[]> delivered = new LinkedHashMap<>();
-    Path file = directory.resolve(".delivered");
-    if (!Files.exists(file)) {
-      return delivered;
-    }
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      p.load(r);
-      for (String group : p.stringPropertyNames()) {
-        String[] v = p.getProperty(group).split(",");
-        delivered.put(group, new long[] {Long.parseLong(v[0]), Long.parseLong(v[1])});
-      }
-    } catch (IOException | RuntimeException e) {
-      BatchPush.LOG.warn("batchpush: ignoring unreadable {} ({})", file, e.toString());
-    }
-    return delivered;
-  }
-
-  /** The lock, and the delivered-index read under it, written back on close when it changed. */
+  /**
+   * The lock, and the journal kept in the lock file itself (already open and locked, so reading and writing it costs
+   * a system call or two, where a file of its own would cost an open, a rename and a close per delivery): the
+   * delivered-index, and the run in flight. A run in flight is there from before its first byte goes out until it
+   * was delivered or spooled; one found there belonged to a delivery killed mid-push, and is spooled.
+   */
   private final class Held implements AutoCloseable {
+    private static final String DELIVERED = "delivered.";
+    private static final String IN_FLIGHT = "inflight.";
+
     final ReentrantLock jvmLock;
     final FileChannel channel;
     final FileLock fileLock;
-    final Map<String, long[]> delivered;
+    final Map<String, long[]> delivered = new LinkedHashMap<>();
+    private Push inFlight;
+    private String inFlightGateway;
     boolean dirty;
 
-    Held(ReentrantLock jvmLock, FileChannel channel, FileLock fileLock, Map<String, long[]> delivered) {
+    Held(ReentrantLock jvmLock, FileChannel channel, FileLock fileLock) throws IOException {
       this.jvmLock = jvmLock;
       this.channel = channel;
       this.fileLock = fileLock;
-      this.delivered = delivered;
+      read();
+    }
+
+    private void read() throws IOException {
+      long size = channel.size();
+      if (size == 0) {
+        return;
+      }
+      ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(size, 16 << 20));
+      while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+        // read it all
+      }
+      Properties p = new Properties();
+      try {
+        p.load(new StringReader(new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8)));
+        for (String key : p.stringPropertyNames()) {
+          if (key.startsWith(DELIVERED)) {
+            String[] v = p.getProperty(key).split(",");
+            delivered.put(key.substring(DELIVERED.length()), new long[] {Long.parseLong(v[0]), Long.parseLong(v[1])});
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        BatchPush.LOG.warn("batchpush: ignoring unreadable journal {} ({})", directory.resolve(".lock"), e.toString());
+        delivered.clear();
+        dirty = true;
+        return;
+      }
+      if (p.getProperty(IN_FLIGHT + "job") != null) {
+        try {
+          Push killed = fromProperties(p, IN_FLIGHT);
+          Path file = Spool.this.write(killed, p.getProperty(IN_FLIGHT + "gateway"), true);
+          BatchPush.LOG.warn("batchpush: a delivery was killed while pushing {}; spooled it to {}", killed.group(),
+              file);
+        } catch (IOException | RuntimeException e) {
+          BatchPush.LOG.error("batchpush: run in flight in {} LOST: unreadable ({})", directory.resolve(".lock"),
+              e.toString());
+        }
+        dirty = true;
+      }
+    }
+
+    /** Records {@code push} as in flight, durably enough to survive this process being killed. */
+    void journal(Push push, String gateway) throws IOException {
+      inFlight = push;
+      inFlightGateway = gateway;
+      store();
+    }
+
+    void clearInFlight() {
+      inFlight = null;
+      dirty = true;
+    }
+
+    private void store() throws IOException {
+      Properties p = new Properties();
+      delivered.forEach((group, v) -> p.setProperty(DELIVERED + group, v[0] + "," + v[1]));
+      if (inFlight != null) {
+        toProperties(p, inFlight, inFlightGateway, IN_FLIGHT);
+      }
+      byte[] content = format(p).getBytes(StandardCharsets.UTF_8);
+      long size = channel.size();
+      // Truncating is the slowest file operation here (it frees blocks), so a shorter journal is padded with blank
+      // lines, which Properties.load skips, unless that would waste more than 64 KiB.
+      boolean pad = content.length < size && size - content.length <= 65536;
+      ByteBuffer bytes = ByteBuffer.allocate(pad ? (int) size : content.length).put(content);
+      while (bytes.hasRemaining()) {
+        bytes.put((byte) '\n');
+      }
+      bytes.flip();
+      while (bytes.hasRemaining()) {
+        channel.write(bytes, bytes.position());
+      }
+      if (!pad && content.length < size) {
+        channel.truncate(content.length);
+      }
+      dirty = false;
     }
 
     @Override
     public void close() throws IOException {
       try {
         if (dirty) {
-          Properties p = new Properties();
-          delivered.forEach((group, v) -> p.setProperty(group, v[0] + "," + v[1]));
-          Path tmp = directory.resolve(".delivered.tmp");
-          Files.deleteIfExists(tmp);
-          try (Writer w = Files.newBufferedWriter(Files.createFile(tmp, ownerOnlyFile()), StandardCharsets.UTF_8)) {
-            p.store(w, null);
-          }
-          Files.move(tmp, directory.resolve(".delivered"), StandardCopyOption.ATOMIC_MOVE,
-              StandardCopyOption.REPLACE_EXISTING);
+          store();
         }
       } finally {
         try {

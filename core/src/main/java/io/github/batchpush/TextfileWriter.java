@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -86,7 +85,8 @@ final class TextfileWriter {
         FileLock ignored = channel.lock()) {
       removeAbandonedTemporaryFiles(file);
       Push complete = push.value(lastSuccessName) == null ? withPreviousSuccess(push, file) : push;
-      Path tmp = directory.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+      Path tmp = directory.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "-"
+          + Long.toHexString(System.nanoTime()) + ".tmp");
       try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
         w.write(render(complete));
       }

@@ -197,7 +197,6 @@ class SpoolHousekeepingTest {
     assertThat(modes).isEqualTo(Map.of(
         "", "rwx------",
         ".lock", "rw-------",
-        ".delivered", "rw-------",
         "<run>", "rw-------",
         "corrupt", "rwx------",
         "corrupt/000000000001000000000-corrupt.run", "rw-------"));

@@ -113,26 +113,28 @@ class BatchPushAutoConfigurationTests {
   @Test
   void takesLabelsFromCoresVariableNameToo() {
     runner.withPropertyValues("batchpush.labels=team=billing,env=prod").run(context ->
-        // Core keeps labels in an unordered map: check both, not their order.
-        assertThat(context.getBean(BatchPush.class).toString()).containsPattern(
-            "labels=\\{(team=billing, env=prod|env=prod, team=billing)}"));
+        assertThat(context.getBean(BatchPush.class).toString()).contains("labels={team=billing, env=prod}"));
   }
 
   @Test
   void replaysRunsSpooledByAnEarlierProcessAtStartUp() {
     Path spool = dir.resolve("replayed-spool");
-    BatchPush down = BatchPush.builder().gateway(java.net.URI.create("http://127.0.0.1:" + Pushgateway.freePort()))
-        .deadline(java.time.Duration.ofMillis(300)).spoolDirectory(spool).build();
+    int port = Pushgateway.freePort();
+    java.net.URI url = java.net.URI.create("http://127.0.0.1:" + port);
+    BatchPush down = BatchPush.builder().gateway(url).deadline(java.time.Duration.ofMillis(300))
+        .spoolDirectory(spool).build();
     try (var run = down.start("spooled_earlier")) {
       run.succeeded();
     }
-    assertThat(gateway.group("spooled_earlier", Map.of())).isEmpty();
-
-    runner.withPropertyValues("batchpush.gateway.url=" + gateway.uri(), "batchpush.spool-dir=" + spool)
-        .run(context -> {
-          assertThat(context.getBean(SpoolReplay.class).report().delivered()).isEqualTo(1);
-          assertThat(gateway.group("spooled_earlier", Map.of())).containsEntry("batch_job_exit_code", 0.0);
-        });
+    // Spooled runs wait for the gateway they were meant for: it comes up where it was down.
+    try (Pushgateway revived = Pushgateway.startOnPort(port)) {
+      assertThat(revived.group("spooled_earlier", Map.of())).isEmpty();
+      runner.withPropertyValues("batchpush.gateway.url=" + url, "batchpush.spool-dir=" + spool)
+          .run(context -> {
+            assertThat(context.getBean(SpoolReplay.class).report().delivered()).isEqualTo(1);
+            assertThat(revived.group("spooled_earlier", Map.of())).containsEntry("batch_job_exit_code", 0.0);
+          });
+    }
   }
 
   @Test

@@ -1,0 +1,58 @@
+package io.github.batchpush.cli;
+
+import io.github.batchpush.BatchPush;
+import io.github.batchpush.SpoolReport;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code batchpush flush}: delivers the spooled runs now rather than with the next run's push. */
+@Command(name = "flush", header = "Delivers the spooled runs now.",
+    mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    sortOptions = false,
+    description = "Delivers the runs waiting in the spool to the Pushgateway now, oldest first, and prints what "
+        + "it delivered, what is still waiting, and what was dropped or set aside.",
+    exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+        "0:The spool is empty now.",
+        "1:Some runs are still waiting: the gateway could not take them.",
+        "125:Bad option, URL or secret file; nothing was sent."})
+final class FlushCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ConnectionOptions connection;
+
+  @Mixin
+  SpoolOptions spool;
+
+  @Override
+  public Integer call() {
+    Console console = new Console(spec.commandLine().getErr(), connection.quiet);
+    BatchPush push;
+    try {
+      if (spool.noSpool) {
+        throw new IllegalArgumentException("--no-spool leaves nothing to flush: drop it");
+      }
+      BatchPush.Builder b = connection.builder(System.getenv());
+      spool.applyTo(b);
+      push = b.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      console.error(e.getMessage());
+      return BatchPushCli.USAGE;
+    }
+    SpoolReport report = push.flush();
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("batchpush: spool " + push.spoolDirectory() + " -> " + push.gateway() + ": delivered "
+        + report.delivered() + ", remaining " + report.remaining() + ", dropped " + report.dropped()
+        + ", set aside " + report.setAside());
+    out.flush();
+    if (report.failure() != null) {
+      console.error(report.failure().getMessage());
+    }
+    return report.remaining() == 0 && report.failure() == null ? 0 : 1;
+  }
+}

@@ -1,0 +1,144 @@
+package io.github.batchpush.cli;
+
+import io.github.batchpush.BatchPush;
+import io.github.batchpush.JobRun;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code batchpush run --job NAME [options] -- COMMAND [ARGS...]}: runs COMMAND, then pushes how it went. */
+@Command(name = "run", header = "Runs COMMAND and pushes how it went.",
+    mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    showEndOfOptionsDelimiterInUsageHelp = true, sortOptions = false,
+    description = {
+        "Runs COMMAND directly (no shell: write sh -c '...' for one) with batchpush's own stdin, stdout and "
+            + "stderr, then pushes the run's duration, exit code and completion time (and the last success time "
+            + "when it succeeded) to the Pushgateway group job=NAME plus the --label pairs.",
+        "",
+        "SIGTERM, SIGINT and SIGHUP are passed on to COMMAND and what it started; batchpush then waits for it, "
+            + "pushes the failed run and exits with COMMAND's code. A push problem is reported on stderr and "
+            + "never changes the exit code; an undelivered run is spooled and delivered by the next push."},
+    exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+        "0:COMMAND succeeded.",
+        "1-123:COMMAND's own exit code.",
+        "124:COMMAND ran longer than --timeout and was stopped.",
+        "125:batchpush could not start the run (bad option, label, URL or secret file); COMMAND did not run.",
+        "126:COMMAND was found but is not executable.",
+        "127:COMMAND was not found.",
+        "128+N:COMMAND was killed by signal N (137: KILL, 143: TERM)."},
+    footerHeading = "%nExample:%n",
+    footer = "  batchpush run --job nightly_backup --label team=ops --timeout 2h -- /usr/local/bin/backup.sh --full")
+final class RunCommand implements Callable<Integer> {
+  static final Duration DEFAULT_KILL_AFTER = Duration.ofSeconds(10);
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--job", required = true, paramLabel = "NAME",
+      description = "The job name: the group's job label.")
+  String job;
+
+  @Option(names = "--label", paramLabel = "KEY=VALUE",
+      description = "A grouping label; repeat for more (--label team=ops --label env=prod).")
+  List<String> labels = new ArrayList<>();
+
+  @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Stop COMMAND after this long (TERM, then KILL after --kill-after) and exit 124. "
+          + "Durations: 90s, 5m, 2h, 1d or ISO-8601 (PT90S).")
+  Duration timeout;
+
+  @Option(names = "--kill-after", paramLabel = "DURATION", converter = DurationConverter.class,
+      defaultValue = "10s", description = "Grace between TERM and KILL on timeout (default: ${DEFAULT-VALUE}).")
+  Duration killAfter;
+
+  @Option(names = "--max-age", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Freshness SLO: how old the last success may get before alerts fire; pushed as "
+          + "<prefix>_max_age_seconds.")
+  Duration maxAge;
+
+  @Option(names = "--push-start", description = "Also push the start time when COMMAND starts, to alert on hung runs.")
+  boolean pushStart;
+
+  @Option(names = "--metric-prefix", paramLabel = "PREFIX", defaultValue = "${env:BATCHPUSH_METRIC_PREFIX:-batch_job}",
+      description = "Prefix of every metric name (env BATCHPUSH_METRIC_PREFIX; default: ${DEFAULT-VALUE}).")
+  String metricPrefix;
+
+  @Option(names = "--textfile-dir", paramLabel = "DIR", defaultValue = "${env:BATCHPUSH_TEXTFILE_DIR}",
+      description = "Also write the run to DIR/<job>.prom for node_exporter's textfile collector "
+          + "(env BATCHPUSH_TEXTFILE_DIR).")
+  Path textfileDir;
+
+  @Option(names = "--no-gateway", description = "Do not push; only write the textfile (needs --textfile-dir).")
+  boolean noGateway;
+
+  @Mixin
+  ConnectionOptions connection;
+
+  @Mixin
+  SpoolOptions spool;
+
+  @Parameters(index = "0..*", arity = "1..*", paramLabel = "COMMAND [ARGS...]", hideParamSyntax = true,
+      description = "The command to run and its arguments, passed on untouched.")
+  List<String> command = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    Console console = new Console(spec.commandLine().getErr(), connection.quiet);
+    Duration grace = killAfter == null ? DEFAULT_KILL_AFTER : killAfter;
+    Supervisor supervisor = new Supervisor(command, timeout, grace, console).handleSignals();
+    JobRun run;
+    try {
+      run = batchPush(System.getenv()).start(job);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      console.error(e.getMessage());
+      return BatchPushCli.USAGE;
+    }
+    Supervisor.Outcome outcome = supervisor.run();
+    if (outcome.recordedCode == 0) {
+      run.succeeded();
+    } else {
+      run.failed(outcome.recordedCode);
+    }
+    try {
+      run.close();
+    } catch (RuntimeException e) {
+      // Monitoring never breaks the job: whatever went wrong, COMMAND's exit code stands.
+      console.error("pushing the run of " + job + " failed: " + e.getMessage());
+    }
+    return outcome.exitCode;
+  }
+
+  BatchPush batchPush(Map<String, String> env) {
+    if (noGateway && !ConnectionOptions.given(textfileDir)) {
+      throw new IllegalArgumentException("--no-gateway leaves nowhere to record the run: add --textfile-dir DIR");
+    }
+    BatchPush.Builder b = connection.builder(env, !noGateway);
+    labels.forEach(b::label);
+    spool.applyTo(b);
+    if (!ConnectionOptions.blank(metricPrefix)) {
+      b.metricPrefix(metricPrefix);
+    }
+    if (ConnectionOptions.given(textfileDir)) {
+      b.textfileDirectory(textfileDir);
+    }
+    if (maxAge != null) {
+      b.maxAge(maxAge);
+    }
+    if (killAfter != null && killAfter.isZero()) {
+      throw new IllegalArgumentException("Invalid --kill-after: 0s (give COMMAND a moment to clean up, e.g. 10s)");
+    }
+    if (timeout != null && timeout.isZero()) {
+      throw new IllegalArgumentException("Invalid --timeout: 0s (must be positive, e.g. 2h)");
+    }
+    return b.pushAtStart(pushStart).build();
+  }
+}

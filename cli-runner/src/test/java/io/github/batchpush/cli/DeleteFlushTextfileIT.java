@@ -1,0 +1,113 @@
+package io.github.batchpush.cli;
+
+import static io.github.batchpush.cli.Launch.batchpush;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.batchpush.testing.Pushgateway;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code batchpush delete}, {@code batchpush flush} and {@code --textfile-dir} through the packaged launcher. */
+class DeleteFlushTextfileIT {
+  static Pushgateway gateway;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void startGateway() {
+    gateway = Pushgateway.start();
+  }
+
+  @AfterAll
+  static void stopGateway() {
+    gateway.close();
+  }
+
+  private String nowhere() {
+    return "http://127.0.0.1:" + Pushgateway.freePort();
+  }
+
+  @Test
+  void deleteRemovesExactlyTheGroupWithThoseLabels() {
+    String uri = gateway.uri().toString();
+    batchpush("run", "--job", "retired", "--label", "env=prod", "--no-spool", "--", "true")
+        .env("BATCHPUSH_GATEWAY", uri).run();
+    batchpush("run", "--job", "retired", "--label", "env=test", "--no-spool", "--", "true")
+        .env("BATCHPUSH_GATEWAY", uri).run();
+
+    Launch.Result r = batchpush("delete", "--job", "retired", "--label", "env=prod", "--gateway", uri).run();
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.stderr()).isEqualTo("batchpush: deleted group job=retired env=prod from " + uri + "\n");
+    assertThat(gateway.group("retired", Map.of("env", "prod"))).isEmpty();
+    assertThat(gateway.group("retired", Map.of("env", "test"))).containsEntry("batch_job_exit_code", 0.0);
+  }
+
+  @Test
+  void deleteAgainstAnUnreachableGatewayExitsOneWithOneLine() {
+    String nowhere = nowhere();
+
+    Launch.Result r = batchpush("delete", "--job", "x", "--gateway", nowhere, "--deadline", "1s", "--quiet").run();
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr()).startsWith("batchpush: delete of {job=\"x\"} to " + nowhere + " failed: unreachable")
+        .endsWith("\n").hasLineCount(1);
+  }
+
+  @Test
+  void aRunSpooledWhileTheGatewayWasDownIsDeliveredByFlushOnceItIsUp() {
+    String spool = dir.resolve("spool").toString();
+    int port = Pushgateway.freePort();
+    String later = "http://127.0.0.1:" + port;
+    Launch.Result down = batchpush("run", "--job", "spooled_job", "--gateway", later, "--deadline", "1s",
+        "--spool-dir", spool, "--", "sh", "-c", "exit 5").run();
+    assertThat(down.exitCode()).as("a push problem never changes the exit code").isEqualTo(5);
+    assertThat(down.stderr()).contains("spooled_job").hasLineCount(1);
+
+    try (Pushgateway up = Pushgateway.startOnPort(port)) {
+      Launch.Result r = batchpush("flush", "--spool-dir", spool, "--gateway", later).run();
+
+      assertThat(r.exitCode()).isZero();
+      assertThat(r.stdout()).isEqualTo("batchpush: spool " + spool + " -> " + later
+          + ": delivered 1, remaining 0, dropped 0, set aside 0\n");
+      assertThat(up.value("spooled_job", Map.of(), "batch_job_exit_code")).isEqualTo(5.0);
+    }
+  }
+
+  @Test
+  void flushWithNoSpoolIsABadOption() {
+    Launch.Result r = batchpush("flush", "--no-spool").run();
+
+    assertThat(r.exitCode()).isEqualTo(125);
+    assertThat(r.stderr()).isEqualTo("batchpush: --no-spool leaves nothing to flush: drop it\n");
+  }
+
+  @Test
+  void aTextfileOnlyRunWritesThePromFileWithoutAGateway() throws Exception {
+    Path textfiles = Files.createDirectory(dir.resolve("textfile"));
+
+    Launch.Result r = batchpush("run", "--job", "local_job", "--no-gateway", "--", "true")
+        .env("BATCHPUSH_TEXTFILE_DIR", textfiles.toString()).run();
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.stderr()).isEmpty();
+    assertThat(Files.readString(textfiles.resolve("local_job.prom")))
+        .contains("batch_job_exit_code{job=\"local_job\"} 0.0\n")
+        .contains("batch_job_last_success_timestamp_seconds{job=\"local_job\"} ");
+  }
+
+  @Test
+  void noGatewayWithoutATextfileDirectoryIsABadOption() {
+    Launch.Result r = batchpush("run", "--job", "x", "--no-gateway", "--", "true").run();
+
+    assertThat(r.exitCode()).isEqualTo(125);
+    assertThat(r.stderr()).isEqualTo(
+        "batchpush: --no-gateway leaves nowhere to record the run: add --textfile-dir DIR\n");
+  }
+}

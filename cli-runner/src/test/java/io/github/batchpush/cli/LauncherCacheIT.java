@@ -1,0 +1,118 @@
+package io.github.batchpush.cli;
+
+import static io.github.batchpush.cli.Launch.batchpush;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.batchpush.testing.Pushgateway;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher's class-data-sharing cache: built once in the background, never in the way of a run. */
+class LauncherCacheIT {
+  static Pushgateway gateway;
+
+  @TempDir
+  Path cache;
+
+  @BeforeAll
+  static void startGateway() {
+    gateway = Pushgateway.start();
+  }
+
+  @AfterAll
+  static void stopGateway() {
+    gateway.close();
+  }
+
+  private Launch runWithCache(String job) {
+    return batchpush("run", "--job", job, "--no-spool", "--", "true")
+        .env("BATCHPUSH_GATEWAY", gateway.uri().toString()).env("BATCHPUSH_CDS", "on")
+        .env("XDG_CACHE_HOME", cache.toString());
+  }
+
+  private List<Path> cacheFiles() throws IOException {
+    Path dir = cache.resolve("batchpush");
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.collect(Collectors.toList());
+    }
+  }
+
+  /** Waits (bounded) until the background trainer has left exactly one archive and nothing else. */
+  private Path awaitArchive() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      List<Path> files = cacheFiles();
+      if (files.size() == 1 && files.get(0).toString().endsWith(".jsa")) {
+        return files.get(0);
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no single archive within 90 s: " + cacheFiles());
+  }
+
+  @Test
+  void twoRunsStartingAtOnceWithNoCacheBothSucceedAndLeaveOneArchive() throws Exception {
+    Launch.Running first = runWithCache("cds_a").start();
+    Launch.Running second = runWithCache("cds_b").start();
+
+    Launch.Result a = first.await();
+    Launch.Result b = second.await();
+
+    assertThat(a.exitCode()).isZero();
+    assertThat(b.exitCode()).isZero();
+    assertThat(a.stderr() + b.stderr()).isEmpty();
+    assertThat(awaitArchive().getFileName().toString()).startsWith("batchpush-").endsWith(".jsa");
+
+    Launch.Result withArchive = runWithCache("cds_c").run();
+    assertThat(withArchive.exitCode()).isZero();
+    assertThat(withArchive.stderr()).isEmpty();
+    assertThat(gateway.value("cds_c", java.util.Map.of(), "batch_job_exit_code")).isEqualTo(0.0);
+  }
+
+  @Test
+  void aCorruptArchiveNeitherFailsARunNorPrintsAnything() throws Exception {
+    runWithCache("cds_d").run();
+    Path archive = awaitArchive();
+    Files.write(archive, new byte[] {1, 2, 3, 4});
+
+    Launch.Result r = runWithCache("cds_e").run();
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.stderr()).isEmpty();
+    assertThat(r.stdout()).isEmpty();
+  }
+
+  @Test
+  void anUnwritableCacheDirectoryDoesNotFailARun() throws Exception {
+    Files.writeString(cache.resolve("batchpush"), "a file where the cache directory would go");
+
+    Launch.Result r = runWithCache("cds_f").run();
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.stderr()).isEmpty();
+  }
+
+  @Test
+  void theLauncherRunsOnJava25ViaJavaHome() {
+    Path java25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+    Assumptions.assumeTrue(Files.isExecutable(java25.resolve("bin/java")), "no Java 25 at " + java25);
+
+    Launch.Result r = batchpush("--version").env("JAVA_HOME", java25.toString()).run();
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.stdout()).contains("Java 25");
+  }
+}
