@@ -42,7 +42,7 @@ fi
 # --- Build ----------------------------------------------------------------------------------------------------------
 if [ "${DEMO_SKIP_BUILD:-}" != 1 ]; then
   say "Building (mvn -q -B install -DskipTests)"
-  mvn -q -B -ntp install -DskipTests
+  mvn -q -B -ntp -Dstyle.color=never install -DskipTests
 fi
 cli="$root/cli-runner/target/batchpush"
 app="$root/samples/spring-boot-batch/target/batchpush-sample-spring-boot-batch.jar"
