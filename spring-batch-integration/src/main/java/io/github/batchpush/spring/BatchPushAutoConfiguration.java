@@ -1,6 +1,7 @@
 package io.github.batchpush.spring;
 
 import io.github.batchpush.BatchPush;
+import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -43,9 +44,9 @@ public final class BatchPushAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean
-  BatchPush batchPush(BatchPushProperties properties) {
+  BatchPush batchPush(BatchPushProperties properties, Environment environment) {
     BatchPush.Builder builder = BatchPush.builder();
-    set("batchpush.gateway.url", properties.getGateway().getUrl(), builder::gateway);
+    set("batchpush.gateway.url", gatewayUrl(properties, environment), builder::gateway);
     set("batchpush.metric-prefix", properties.getMetricPrefix(), builder::metricPrefix);
     String assignments = properties.getLabels().assignments();
     if (assignments != null) {
@@ -98,6 +99,16 @@ public final class BatchPushAutoConfiguration {
   @ConfigurationPropertiesBinding
   static Converter<String, BatchPushProperties.Labels> batchPushLabelsConverter() {
     return BatchPushProperties.Labels::of;
+  }
+
+  /**
+   * An explicit {@code batchpush.gateway.url} (a property, an argument, {@code BATCHPUSH_GATEWAY_URL}) wins over
+   * core's {@code BATCHPUSH_GATEWAY}. The binder cannot tell: a scalar bound to {@code batchpush.gateway} through
+   * the converter below beats the nested property from any source, so the explicit one is looked up here.
+   */
+  private static URI gatewayUrl(BatchPushProperties properties, Environment environment) {
+    String explicit = environment.getProperty("batchpush.gateway.url");
+    return explicit != null && !explicit.isBlank() ? URI.create(explicit.trim()) : properties.getGateway().getUrl();
   }
 
   @Bean

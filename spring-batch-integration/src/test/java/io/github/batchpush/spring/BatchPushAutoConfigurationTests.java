@@ -105,6 +105,16 @@ class BatchPushAutoConfigurationTests {
   }
 
   @Test
+  void anExplicitGatewayUrlWinsOverCoresVariableEvenWhenThatIsEmpty() {
+    runner.withPropertyValues("batchpush.gateway=http://from-env.example:9091",
+        "batchpush.gateway.url=http://explicit.example:9091").run(context ->
+        assertThat(context.getBean(BatchPush.class).gateway()).hasToString("http://explicit.example:9091"));
+    runner.withPropertyValues("batchpush.gateway=", "batchpush.gateway.url=http://explicit.example:9091")
+        .run(context ->
+            assertThat(context.getBean(BatchPush.class).gateway()).hasToString("http://explicit.example:9091"));
+  }
+
+  @Test
   void takesTheGatewayFromCoresVariableNameToo() {
     runner.withPropertyValues("batchpush.gateway=http://from-env.example:9091").run(context ->
         assertThat(context.getBean(BatchPush.class).gateway()).hasToString("http://from-env.example:9091"));
