@@ -34,6 +34,24 @@ class ReadmeSnippetsTest {
     }
   }
 
+  @Test
+  void everyJavaBlockOfTheTopReadmeAppearsVerbatimInACompiledAndTestedSource() throws IOException {
+    Path top = SAMPLES.toAbsolutePath().normalize().getParent();
+    List<String> sources = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(top)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java") && f.toString().contains("/src/")
+          && !f.toString().contains("/target/")).toList()) {
+        sources.add(normalized(Files.readString(file)));
+      }
+    }
+    List<String> blocks = javaBlocks(Files.readString(top.resolve("README.md")));
+
+    assertThat(blocks).hasSize(2);
+    for (String block : blocks) {
+      assertThat(sources).as("a source containing\n%s", block).anyMatch(source -> source.contains(block));
+    }
+  }
+
   static List<String> javaBlocks(String markdown) {
     List<String> blocks = new ArrayList<>();
     Matcher m = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(markdown);
