@@ -280,7 +280,7 @@ public final class BatchPush {
       }
       if (gateway.getRawUserInfo() != null) {
         throw new IllegalArgumentException("Invalid gateway URL: credentials in the URL would end up in logs; "
-            + "remove them and use BATCHPUSH_USERNAME/BATCHPUSH_PASSWORD or basicAuth()");
+            + "remove them and use a username and password (BATCHPUSH_USERNAME, BATCHPUSH_PASSWORD)");
       }
       if (gateway.getRawQuery() != null || gateway.getRawFragment() != null) {
         throw new IllegalArgumentException("Invalid gateway URL: '" + gateway

@@ -93,8 +93,8 @@ final class MetricNames {
           + "' (names starting with '__' are reserved by Prometheus; drop the leading underscores)");
     }
     if (name.equals("job")) {
-      throw new IllegalArgumentException("Invalid label name: 'job' (the job name is the grouping key's job; "
-          + "pass it to start(job) instead)");
+      throw new IllegalArgumentException("Invalid label name: 'job' (the job name is the group's job label; "
+          + "give it as the job name, not as a label)");
     }
     if (name.equals(STEP_LABEL)) {
       throw new IllegalArgumentException("Invalid label name: 'step' (reserved for step gauges; pick another name)");

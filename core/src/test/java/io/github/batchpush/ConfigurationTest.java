@@ -34,7 +34,7 @@ class ConfigurationTest {
       "te-am|Invalid label name: 'te-am' (must match [a-zA-Z_][a-zA-Z0-9_]*, e.g. team)",
       "__name|Invalid label name: '__name' (names starting with '__' are reserved by Prometheus; drop the leading "
           + "underscores)",
-      "job|Invalid label name: 'job' (the job name is the grouping key's job; pass it to start(job) instead)",
+      "job|Invalid label name: 'job' (the job name is the group's job label; give it as the job name, not as a label)",
   })
   void badLabelNamesAreRejected(String name, String message) {
     assertInvalid(() -> BatchPush.builder().label(name, "x"), message);
@@ -76,7 +76,7 @@ class ConfigurationTest {
       "ftp://gw:9091|Invalid gateway URL: 'ftp://gw:9091' (use http:// or https://, e.g. http://localhost:9091)",
       "localhost:9091|Invalid gateway URL: 'localhost:9091' (use http:// or https://, e.g. http://localhost:9091)",
       "http://u:secret@gw:9091|Invalid gateway URL: credentials in the URL would end up in logs; remove them and "
-          + "use BATCHPUSH_USERNAME/BATCHPUSH_PASSWORD or basicAuth()",
+          + "use a username and password (BATCHPUSH_USERNAME, BATCHPUSH_PASSWORD)",
       "http://gw:9091/?x=1|Invalid gateway URL: 'http://gw:9091/?x=1' (no query or fragment; a path prefix such as "
           + "/pgw is fine)",
   })
@@ -129,8 +129,8 @@ class ConfigurationTest {
     assertInvalid(() -> BatchPush.builder().environment(Map.of("BATCHPUSH_USERNAME", "u")),
         "BATCHPUSH_USERNAME is set but neither BATCHPUSH_PASSWORD nor BATCHPUSH_PASSWORD_FILE is: set one of them");
     assertInvalid(() -> BatchPush.builder().environment(Map.of("BATCHPUSH_LABELS", "job=x")),
-        "Invalid BATCHPUSH_LABELS: Invalid label name: 'job' (the job name is the grouping key's job; pass it to "
-            + "start(job) instead)");
+        "Invalid BATCHPUSH_LABELS: Invalid label name: 'job' (the job name is the group's job label; give it as "
+            + "the job name, not as a label)");
   }
 
   @Test

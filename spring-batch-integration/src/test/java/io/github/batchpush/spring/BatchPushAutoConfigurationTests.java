@@ -157,7 +157,7 @@ class BatchPushAutoConfigurationTests {
   void failsFastOnABadLabelNamingTheProperty() {
     runner.withPropertyValues("batchpush.labels.job=x").run(context ->
         assertThat(rootMessage(context)).isEqualTo(
-            "Invalid batchpush.labels.job: Invalid label name: 'job' (the job name is the grouping key's job; pass it to start(job) instead)"));
+            "Invalid batchpush.labels.job: Invalid label name: 'job' (the job name is the group's job label; give it as the job name, not as a label)"));
   }
 
   @Test
