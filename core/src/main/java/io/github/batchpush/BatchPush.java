@@ -156,7 +156,7 @@ public final class BatchPush {
   void finish(Push push) {
     if (textfile != null) {
       try {
-        textfile.write(push);
+        textfile.write(push, System.nanoTime() + config.deadline.toNanos());
       } catch (IOException | RuntimeException e) {
         LOG.warn("batchpush: writing textfile for {} to {} failed: {}", push.group(), textfile.directory(),
             e.toString());
@@ -181,6 +181,12 @@ public final class BatchPush {
       LOG.warn("batchpush: {}", e.getMessage());
       if (config.strict) {
         throw e;
+      }
+    } catch (RuntimeException e) {
+      // A bug of ours must not break the job either; the run may be lost, so say so loudly.
+      LOG.error("batchpush: delivery of {} failed unexpectedly, the run may be LOST: {}", push.group(), e.toString());
+      if (config.strict) {
+        throw new PushException("delivery of " + push.group() + " failed unexpectedly: " + e, e);
       }
     }
   }
@@ -517,6 +523,9 @@ public final class BatchPush {
       if (bearerTokenFile != null) {
         resolved.bearerToken = readSecret(bearerTokenFile, "bearer token file");
       }
+      resolved.password = checkSecret(resolved.password, "password");
+      resolved.bearerToken = checkSecret(resolved.bearerToken, "bearer token");
+      checkSecret(username, "username");
       return new BatchPush(resolved);
     }
 
@@ -571,6 +580,29 @@ public final class BatchPush {
         }
         return certificates;
       }
+    }
+
+    /**
+     * Strips the line break a secret from a file, an env file or a Kubernetes Secret tends to end with, and refuses
+     * any other control character: it would make the HTTP header invalid, and the JDK's message for that quotes the
+     * whole header, secret included. The message here names the secret, never its value.
+     */
+    private static String checkSecret(String secret, String what) {
+      if (secret == null) {
+        return null;
+      }
+      String stripped = secret.strip();
+      for (int i = 0; i < stripped.length(); i++) {
+        char c = stripped.charAt(i);
+        if (c < 0x20 || c == 0x7f) {
+          throw new IllegalArgumentException("The " + what + " contains a control character (a line break or tab "
+              + "inside it?): remove it");
+        }
+      }
+      if (stripped.isEmpty()) {
+        throw new IllegalArgumentException("The " + what + " is empty: give the secret itself");
+      }
+      return stripped;
     }
 
     private static String readSecret(Path file, String what) {

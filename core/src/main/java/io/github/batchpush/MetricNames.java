@@ -61,7 +61,11 @@ final class MetricNames {
 
   /** Checks a user gauge name; it becomes {@code <prefix>_<name>} and must not shadow one of ours. */
   static String checkGaugeName(String name) {
-    if (RESERVED.contains(checkStepGaugeName(name))) {
+    if (checkStepGaugeName(name).startsWith("step_")) {
+      throw new IllegalArgumentException("Invalid gauge name: '" + name
+          + "' (names starting with step_ are for step gauges: use stepGauge(step, name, value))");
+    }
+    if (RESERVED.contains(name)) {
       throw new IllegalArgumentException("Invalid gauge name: '" + name
           + "' is recorded by batchpush itself; pick another name");
     }

@@ -1,5 +1,6 @@
 package io.github.batchpush;
 
+import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.HttpConnectionFactory;
 import io.prometheus.client.exporter.PushGateway;
 import java.io.IOException;
@@ -51,11 +52,17 @@ final class PushgatewaySink {
 
   /** POSTs the push: replaces the metrics it names in its group, leaves every other metric of the group alone. */
   void pushAdd(Push push, long budgetNanos) {
+    // Outside the try: a push that cannot become a registry is malformed, not a network problem.
+    CollectorRegistry registry = push.toRegistry();
     Attempt attempt = new Attempt(push.job, push.labels, budgetNanos);
     try {
-      attempt.pushGateway().pushAdd(push.toRegistry(), push.job, push.labels);
+      attempt.pushGateway().pushAdd(registry, push.job, push.labels);
     } catch (IOException e) {
       throw attempt.failure("push of " + push.group(), e);
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      // The JDK's HTTP client signals some network-side trouble this way; its messages may quote request headers.
+      throw new GatewayUnreachableException("push of " + push.group() + " to " + gateway + " failed: "
+          + e.getClass().getSimpleName(), null);
     } finally {
       attempt.disarm();
     }
@@ -97,8 +104,9 @@ final class PushgatewaySink {
       // simpleclient built the group path with URLEncoder; ours percent-encodes it (see GroupingKeyPath).
       URL url = URI.create(stripTrailingSlash(gateway.toString()) + "/metrics/" + path).toURL();
       HttpURLConnection raw = (HttpURLConnection) url.openConnection();
-      raw.setConnectTimeout(Math.min(timeoutCap, (int) connectTimeout.toMillis()));
-      raw.setReadTimeout(Math.min(timeoutCap, (int) readTimeout.toMillis()));
+      // At least 1 ms: 0 would mean no timeout at all.
+      raw.setConnectTimeout(Math.max(1, (int) Math.min(timeoutCap, connectTimeout.toMillis())));
+      raw.setReadTimeout(Math.max(1, (int) Math.min(timeoutCap, readTimeout.toMillis())));
       raw.setInstanceFollowRedirects(false);
       raw.setUseCaches(false);
       if (authorization != null) {

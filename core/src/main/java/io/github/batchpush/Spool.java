@@ -149,6 +149,9 @@ final class Spool {
       throw withSuffix(e, "; " + spoolInFlight(push, gateway, held));
     } catch (PushException e) {
       throw withSuffix(e, "; " + spoolInFlight(push, gateway, held));
+    } catch (RuntimeException e) {
+      held.clearInFlight();
+      throw new PushException("run " + push.group() + " is malformed and NOT spooled: " + e, e);
     }
     held.clearInFlight();
   }
@@ -219,6 +222,11 @@ final class Spool {
     Instant oldestKept = clock.instant().minus(maxAge);
     String gateway = gatewayOf(delivery);
     for (Path file : runs) {
+      if (System.nanoTime() >= deadlineNanos) {
+        r.stoppedBy = new GatewayUnreachableException("the deadline passed while replaying the spool " + directory,
+            null);
+        return r;
+      }
       Push spooled;
       String spooledFor;
       if (file.equals(own)) {
@@ -264,6 +272,17 @@ final class Spool {
       } catch (PushException e) {
         r.stoppedBy = e;
         return r;
+      } catch (RuntimeException e) {
+        // A malformed run (a hand-edited file, a bug of ours) must not block every run behind it.
+        if (file.equals(own)) {
+          Files.deleteIfExists(file);
+          r.ownRejected = new GatewayRejectedException("run " + spooled.group() + " is malformed: " + e, 0,
+              e.toString());
+          continue;
+        }
+        setAside(file, "corrupt", "malformed (" + e + ")");
+        r.setAside++;
+        continue;
       }
       Files.deleteIfExists(file);
       r.delivered++;
@@ -630,28 +649,36 @@ final class Spool {
       Properties p = new Properties();
       try {
         p.load(new StringReader(new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8)));
-        for (String key : p.stringPropertyNames()) {
-          if (key.startsWith(DELIVERED)) {
-            String[] v = p.getProperty(key).split(",");
-            delivered.put(key.substring(DELIVERED.length()), new long[] {Long.parseLong(v[0]), Long.parseLong(v[1])});
-          }
-        }
       } catch (IOException | RuntimeException e) {
         BatchPush.LOG.warn("batchpush: ignoring unreadable journal {} ({})", directory.resolve(".lock"), e.toString());
-        delivered.clear();
         dirty = true;
         return;
       }
+      for (String key : p.stringPropertyNames()) {
+        if (key.startsWith(DELIVERED)) {
+          try {
+            String[] v = p.getProperty(key).split(",");
+            delivered.put(key.substring(DELIVERED.length()), new long[] {Long.parseLong(v[0]), Long.parseLong(v[1])});
+          } catch (RuntimeException e) {
+            // one bad line costs that group's stale-run guard, nothing else
+            dirty = true;
+          }
+        }
+      }
       if (p.getProperty(IN_FLIGHT + "job") != null) {
+        Push killed;
         try {
-          Push killed = fromProperties(p, IN_FLIGHT);
-          Path file = Spool.this.write(killed, p.getProperty(IN_FLIGHT + "gateway"), true);
-          BatchPush.LOG.warn("batchpush: a delivery was killed while pushing {}; spooled it to {}", killed.group(),
-              file);
+          killed = fromProperties(p, IN_FLIGHT);
         } catch (IOException | RuntimeException e) {
           BatchPush.LOG.error("batchpush: run in flight in {} LOST: unreadable ({})", directory.resolve(".lock"),
               e.toString());
+          dirty = true;
+          return;
         }
+        // If this write fails, the IOException leaves the journal as it is: the run stays in flight for a delivery
+        // that can spool it, and this one goes on without the spool.
+        Path file = Spool.this.write(killed, p.getProperty(IN_FLIGHT + "gateway"), true);
+        BatchPush.LOG.warn("batchpush: a delivery was killed while pushing {}; spooled it to {}", killed.group(), file);
         dirty = true;
       }
     }
@@ -701,8 +728,7 @@ final class Spool {
         }
       } finally {
         try {
-          fileLock.release();
-          channel.close();
+          channel.close(); // releases the file lock too, even where release() would throw
         } finally {
           jvmLock.unlock();
         }

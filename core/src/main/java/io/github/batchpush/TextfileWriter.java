@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -72,17 +73,25 @@ final class TextfileWriter {
     }
   }
 
-  void write(Push push) throws IOException {
+  /** Writes the run, giving up with an IOException when another writer holds the file past the deadline. */
+  void write(Push push, long deadlineNanos) throws IOException {
     Files.createDirectories(directory);
     Path file = fileFor(push);
     // Keyed by the real path: two instances writing through a symlink must share the lock, or the second one's
     // FileChannel.lock() throws OverlappingFileLockException and the run is not written.
     ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(directory.toRealPath().resolve(file.getFileName()),
         f -> new ReentrantLock());
-    jvmLock.lock();
+    try {
+      if (!jvmLock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        throw new IOException("another writer in this JVM holds " + file + " past the deadline");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting to write " + file, e);
+    }
     try (FileChannel channel = FileChannel.open(directory.resolve("." + file.getFileName() + ".lock"),
         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock ignored = channel.lock()) {
+        FileLock ignored = lockBefore(channel, deadlineNanos, file)) {
       removeAbandonedTemporaryFiles(file);
       Push complete = push.value(lastSuccessName) == null ? withPreviousSuccess(push, file) : push;
       Path tmp = directory.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "-"
@@ -101,6 +110,25 @@ final class TextfileWriter {
     try (DirectoryStream<Path> dir = Files.newDirectoryStream(directory, "." + file.getFileName() + ".*.tmp")) {
       for (Path p : dir) {
         Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** A writer stopped (SIGSTOP, a hung NFS mount) while holding the lock must not hang every other job. */
+  private static FileLock lockBefore(FileChannel channel, long deadlineNanos, Path file) throws IOException {
+    while (true) {
+      FileLock lock = channel.tryLock();
+      if (lock != null) {
+        return lock;
+      }
+      if (System.nanoTime() >= deadlineNanos) {
+        throw new IOException("another process holds " + file + " past the deadline");
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting to write " + file, e);
       }
     }
   }

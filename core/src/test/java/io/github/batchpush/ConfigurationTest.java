@@ -92,6 +92,24 @@ class ConfigurationTest {
   }
 
   @Test
+  void secretsLoseTheirTrailingLineBreakAndMayNotHideControlCharacters() {
+    assertThat(BatchPush.builder().gateway(URI.create("http://h:1")).bearerToken("tok-123\n").noSpool().build()
+        .toString()).contains("auth=bearer");
+    assertThatThrownBy(() -> BatchPush.builder().gateway(URI.create("http://h:1")).bearerToken("tok\n-SECRET")
+        .build()).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("The bearer token contains a control character (a line break or tab inside it?): remove it");
+    assertInvalid(() -> BatchPush.builder().gateway(URI.create("http://h:1")).basicAuth("u", "pw\tSECRET").build(),
+        "The password contains a control character (a line break or tab inside it?): remove it");
+  }
+
+  @Test
+  void runLevelGaugesMayNotTakeTheStepGaugesNames() {
+    JobRun run = BatchPush.builder().gateway(URI.create("http://h:1")).noSpool().build().start("j");
+    assertInvalid(() -> run.gauge("step_items_read", 1), "Invalid gauge name: 'step_items_read' (names starting "
+        + "with step_ are for step gauges: use stepGauge(step, name, value))");
+  }
+
+  @Test
   void basicAuthAndBearerTokenTogetherAreRejected() {
     assertInvalid(() -> BatchPush.builder().gateway(URI.create("http://h:1")).basicAuth("u", "p").bearerToken("t")
         .build(), "Both basic auth and a bearer token are configured: use one of them");

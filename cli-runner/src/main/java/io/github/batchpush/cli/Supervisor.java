@@ -91,8 +91,11 @@ final class Supervisor {
   }
 
   private ProcessBuilder processBuilder() {
-    ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
-    // A backup script has no business seeing the gateway's credentials.
+    return withoutSecrets(new ProcessBuilder(command).inheritIO());
+  }
+
+  /** A backup script, or the shell that sends it a signal, has no business seeing the gateway's credentials. */
+  private static ProcessBuilder withoutSecrets(ProcessBuilder pb) {
     pb.environment().remove(ConnectionOptions.PASSWORD_ENV);
     pb.environment().remove(ConnectionOptions.BEARER_TOKEN_ENV);
     return pb;
@@ -174,7 +177,7 @@ final class Supervisor {
     List<String> kill = new ArrayList<>(List.of("sh", "-c", "kill -s \"$0\" \"$@\"", name));
     tree.forEach(p -> kill.add(Long.toString(p.pid())));
     try {
-      new ProcessBuilder(kill).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+      withoutSecrets(new ProcessBuilder(kill)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .start().waitFor(5, TimeUnit.SECONDS);
     } catch (IOException e) {
       tree.forEach(ProcessHandle::destroy);
