@@ -3,6 +3,7 @@ package io.github.batchpush;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.batchpush.testing.FaultServer;
+import io.github.batchpush.testing.FaultServer.Fault;
 import io.github.batchpush.testing.Pushgateway;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -39,11 +40,11 @@ class DeliveryLogTest {
 
   @Test
   void aRejectionIsLoggedWithTheGatewaysReason() {
-    try (FaultServer refusing = FaultServer.answering(400)) {
+    try (FaultServer refusing = FaultServer.start(null, Fault.status(400))) {
       BatchPush push = BatchPush.builder().gateway(refusing.uri()).bearerToken("tok-secret-123").noSpool().build();
       String log = stderrOf(() -> push.start("rejected_job").failed(4).close());
       assertThat(log).contains("batchpush: push of {job=\"rejected_job\"} to " + refusing.uri()
-          + " failed: gateway rejected the metrics (400): fault server says 400").doesNotContain("tok-secret-123");
+          + " failed: gateway rejected the metrics (400): fault injected: HTTP 400").doesNotContain("tok-secret-123");
     }
   }
 }

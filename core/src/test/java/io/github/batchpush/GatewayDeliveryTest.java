@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.github.batchpush.testing.FaultServer;
+import io.github.batchpush.testing.FaultServer.Fault;
 import io.github.batchpush.testing.Pushgateway;
 import io.github.batchpush.testing.WebConfig;
 import java.net.URI;
@@ -96,7 +97,7 @@ class GatewayDeliveryTest {
 
   @Test
   void aServerThatNeverAnswersIsBoundedByTheDeadline() {
-    try (FaultServer silent = FaultServer.silent()) {
+    try (FaultServer silent = FaultServer.start(null, Fault.hang())) {
       BatchPush push = to(silent.uri()).deadline(Duration.ofMillis(1500)).build();
       long start = System.nanoTime();
       push.start("hangs").succeeded().close();
@@ -107,7 +108,7 @@ class GatewayDeliveryTest {
 
   @Test
   void aGatewayThatTricklesItsAnswerIsCutOffAtTheDeadline() {
-    try (FaultServer trickling = FaultServer.trickling()) {
+    try (FaultServer trickling = FaultServer.start(null, Fault.trickle())) {
       BatchPush push = to(trickling.uri()).readTimeout(Duration.ofSeconds(1)).deadline(Duration.ofMillis(1500))
           .build();
       long start = System.nanoTime();
@@ -122,7 +123,7 @@ class GatewayDeliveryTest {
 
   @Test
   void theDefaultDeadlineBoundsAHangToTenSecondsNotSimpleclientsTwenty() {
-    try (FaultServer silent = FaultServer.silent()) {
+    try (FaultServer silent = FaultServer.start(null, Fault.hang())) {
       BatchPush push = to(silent.uri()).build();
       long start = System.nanoTime();
       push.start("hangs_default").succeeded().close();
@@ -132,23 +133,23 @@ class GatewayDeliveryTest {
 
   @Test
   void transientStatusesAreRetriedUntilTheDeadline() {
-    try (FaultServer unavailable = FaultServer.answering(503)) {
+    try (FaultServer unavailable = FaultServer.start(null, Fault.status(503))) {
       BatchPush push = to(unavailable.uri()).deadline(Duration.ofSeconds(2)).strict(true).build();
       GatewayRejectedException e = catchThrowableOfType(GatewayRejectedException.class,
           () -> push.start("retried").close());
       assertThat(e.status()).isEqualTo(503);
-      assertThat(e.getMessage()).contains("HTTP 503: fault server says 503").contains("gave up after");
-      assertThat(unavailable.requests()).isGreaterThanOrEqualTo(3);
+      assertThat(e.getMessage()).contains("HTTP 503: fault injected: HTTP 503").contains("gave up after");
+      assertThat(unavailable.requests().size()).isGreaterThanOrEqualTo(3);
     }
   }
 
   @ParameterizedTest(name = "{0} is permanent: one request only")
   @ValueSource(ints = {400, 401, 403, 404})
   void permanentStatusesAreNotRetried(int status) {
-    try (FaultServer refusing = FaultServer.answering(status)) {
+    try (FaultServer refusing = FaultServer.start(null, Fault.status(status))) {
       BatchPush push = to(refusing.uri()).strict(true).build();
       assertThatThrownBy(() -> push.start("permanent").close()).isInstanceOf(GatewayRejectedException.class);
-      assertThat(refusing.requests()).isEqualTo(1);
+      assertThat(refusing.requests().size()).isEqualTo(1);
     }
   }
 

@@ -1,5 +1,8 @@
 package io.github.batchpush.reliability;
 
+import io.github.batchpush.testing.FaultServer;
+import io.github.batchpush.testing.FaultServer.Fault;
+
 import static io.github.batchpush.reliability.Runs.held;
 import static io.github.batchpush.reliability.Runs.merged;
 import static io.github.batchpush.reliability.Runs.run;
@@ -11,7 +14,6 @@ import io.github.batchpush.BatchPush;
 import io.github.batchpush.GatewayRejectedException;
 import io.github.batchpush.JobRun;
 import io.github.batchpush.SpoolReport;
-import io.github.batchpush.reliability.FaultServer.Fault;
 import io.github.batchpush.reliability.Runs.Outcome;
 import io.github.batchpush.testing.Pushgateway;
 import java.net.InetAddress;

@@ -1,5 +1,8 @@
 package io.github.batchpush.reliability;
 
+import io.github.batchpush.testing.FaultServer;
+import io.github.batchpush.testing.FaultServer.Fault;
+
 import static io.github.batchpush.reliability.Runs.held;
 import static io.github.batchpush.reliability.Runs.run;
 import static io.github.batchpush.reliability.Runs.spooled;
@@ -8,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.JobRun;
-import io.github.batchpush.reliability.FaultServer.Fault;
 import io.github.batchpush.reliability.Runs.Outcome;
 import io.github.batchpush.testing.Pushgateway;
 import java.net.URI;

@@ -1,5 +1,8 @@
 package io.github.batchpush.reliability;
 
+import io.github.batchpush.testing.FaultServer;
+import io.github.batchpush.testing.FaultServer.Fault;
+
 import static io.github.batchpush.reliability.Runs.held;
 import static io.github.batchpush.reliability.Runs.merged;
 import static io.github.batchpush.reliability.Runs.run;

@@ -1,5 +1,8 @@
 package io.github.batchpush.reliability;
 
+import io.github.batchpush.testing.FaultServer;
+import io.github.batchpush.testing.FaultServer.Fault;
+
 import static io.github.batchpush.reliability.Runs.held;
 import static io.github.batchpush.reliability.Runs.spooled;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,8 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.JobRun;
 import io.github.batchpush.SpoolReport;
-import io.github.batchpush.reliability.FaultServer.Fault;
-import io.github.batchpush.reliability.FaultServer.Request;
+import io.github.batchpush.testing.FaultServer.Request;
 import io.github.batchpush.testing.Pushgateway;
 import java.net.URI;
 import java.nio.file.Files;
