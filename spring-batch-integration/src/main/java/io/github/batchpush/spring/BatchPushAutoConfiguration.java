@@ -152,8 +152,9 @@ public final class BatchPushAutoConfiguration {
   @ConditionalOnClass(SanitizingFunction.class)
   static class Sanitizing {
 
+    /** The properties, and core's environment variables as /actuator/env lists them (BATCHPUSH_PASSWORD). */
     private static final java.util.Set<String> SECRETS = java.util.Set.of("batchpush.password",
-        "batchpush.bearertoken");
+        "batchpush.bearertoken", "batchpushpassword", "batchpushbearertoken");
 
     @Bean
     @ConditionalOnMissingBean(name = "batchPushSanitizingFunction")

@@ -55,6 +55,20 @@ class ConfigurationPropertiesTests {
     });
   }
 
+  @Test
+  void theSecretsAreMaskedUnderEveryNameTheEndpointsShowThemBy() {
+    for (String key : new String[] {"batchpush.password", "batchpush.bearer-token", "BATCHPUSH_PASSWORD",
+        "BATCHPUSH_BEARER_TOKEN", "spring.application.json.batchpush.password"}) {
+      assertThat(BatchPushAutoConfiguration.Sanitizing.isSecret(
+          new org.springframework.boot.actuate.endpoint.SanitizableData(null, key, "x"))).as(key).isTrue();
+    }
+    for (String key : new String[] {"batchpush.username", "BATCHPUSH_USERNAME", "batchpush.password-file",
+        "BATCHPUSH_PASSWORD_FILE", "BATCHPUSH_GATEWAY"}) {
+      assertThat(BatchPushAutoConfiguration.Sanitizing.isSecret(
+          new org.springframework.boot.actuate.endpoint.SanitizableData(null, key, "x"))).as(key).isFalse();
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> batchpush(ConfigurationPropertiesReportEndpoint endpoint) {
     var contexts = endpoint.configurationProperties().getContexts();
