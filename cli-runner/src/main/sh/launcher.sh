@@ -18,6 +18,28 @@ elif ! java=$(command -v java); then
   exit 125
 fi
 
+# An older Java would fail with its own multi-line error and exit 1; say it on one line, with the documented 125.
+# The JDK's release file tells the version without starting a JVM; where there is none, the JVM itself decides.
+home=${JAVA_HOME:-}
+if [ -z "$home" ] || [ "$java" != "$home/bin/java" ]; then
+  home=$(readlink -f "$java" 2>/dev/null) && home=${home%/bin/java}
+fi
+if [ -n "$home" ] && [ -r "$home/release" ]; then
+  while IFS= read -r line; do
+    case $line in
+      JAVA_VERSION=*)
+        version=${line#JAVA_VERSION=}; version=${version#\"}; version=${version%\"}
+        major=${version%%[!0-9]*}
+        [ "$major" = 1 ] && { major=${version#1.}; major=${major%%[!0-9]*}; }
+        if [ -n "$major" ] && [ "$major" -lt 17 ]; then
+          echo "batchpush: $java is Java $version; batchpush needs Java 17 or later (set JAVA_HOME to one)" >&2
+          exit 125
+        fi
+        break ;;
+    esac
+  done <"$home/release"
+fi
+
 # Any failure below only means a run without the archive: never a failed run.
 cds=
 if [ "${BATCHPUSH_CDS:-on}" != off ]; then

@@ -115,4 +115,26 @@ class LauncherCacheIT {
     assertThat(r.exitCode()).isZero();
     assertThat(r.stdout()).contains("Java 25");
   }
+
+  @Test
+  void anOlderJavaIsRefusedOnOneLineWithExitCode125() throws Exception {
+    Path home = Files.createTempDirectory("java11");
+    Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
+    Files.writeString(java, "#!/bin/sh\necho 'this JVM must not be started' >&2\nexit 99\n");
+    java.toFile().setExecutable(true);
+    Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"11.0.2\"\n");
+
+    Launch.Result old = batchpush("run", "--job", "x", "--", "true").env("JAVA_HOME", home.toString()).run();
+
+    assertThat(old.exitCode()).isEqualTo(125);
+    assertThat(old.stderr()).isEqualTo("batchpush: " + java + " is Java 11.0.2; batchpush needs Java 17 or later "
+        + "(set JAVA_HOME to one)\n");
+
+    Files.writeString(home.resolve("release"), "JAVA_VERSION=\"1.8.0_402\"\n");
+    assertThat(batchpush("--version").env("JAVA_HOME", home.toString()).run().exitCode()).isEqualTo(125);
+
+    // A Java 17+, or no release file to tell, is left to the JVM: here the stand-in runs.
+    Files.writeString(home.resolve("release"), "JAVA_VERSION=\"21.0.1\"\n");
+    assertThat(batchpush("--version").env("JAVA_HOME", home.toString()).run().exitCode()).isEqualTo(99);
+  }
 }
