@@ -103,6 +103,7 @@ final class PushgatewaySink {
     public HttpURLConnection create(String ignoredUrlWithFormEncoding) throws IOException {
       // simpleclient built the group path with URLEncoder; ours percent-encodes it (see GroupingKeyPath).
       URL url = URI.create(stripTrailingSlash(gateway.toString()) + "/metrics/" + path).toURL();
+      resolveWithin(url.getHost(), timeoutCap);
       HttpURLConnection raw = (HttpURLConnection) url.openConnection();
       // At least 1 ms: 0 would mean no timeout at all.
       raw.setConnectTimeout(Math.max(1, (int) Math.min(timeoutCap, connectTimeout.toMillis())));
@@ -175,6 +176,45 @@ final class PushgatewaySink {
           + "give its CA with BATCHPUSH_CA_CERT";
     }
     return "unreachable (" + e.getClass().getSimpleName() + ": " + oneLine(detail) + ")";
+  }
+
+  /**
+   * HttpURLConnection looks the host up before its connect timeout starts, and a resolver that does not answer
+   * (a Kubernetes pod's search domains, a dead DNS server) would hold the job past the deadline. The lookup runs on
+   * a daemon thread and is abandoned at the deadline; a successful one lands in the JVM's cache, where the
+   * connection's own lookup finds it. IP literals need no lookup.
+   */
+  static void resolveWithin(String host, int timeoutMillis) throws IOException {
+    if (host.isEmpty() || host.charAt(0) == '[' || host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.'
+        || (c >= '0' && c <= '9'))) {
+      return;
+    }
+    java.util.concurrent.Future<java.net.InetAddress[]> lookup = Resolver.INSTANCE.submit(
+        () -> java.net.InetAddress.getAllByName(host));
+    try {
+      lookup.get(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      lookup.cancel(true);
+      throw new java.net.UnknownHostException(host + " (no DNS answer within the deadline)");
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof IOException) {
+        throw (IOException) e.getCause();
+      }
+      throw new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while resolving " + host);
+    }
+  }
+
+  /** Daemon threads for host lookups: a hung one is abandoned, and never keeps the JVM alive. */
+  private static final class Resolver {
+    static final java.util.concurrent.ExecutorService INSTANCE = java.util.concurrent.Executors.newCachedThreadPool(
+        r -> {
+          Thread t = new Thread(r, "batchpush-resolver");
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** One daemon thread for every attempt's deadline; created on first use. */

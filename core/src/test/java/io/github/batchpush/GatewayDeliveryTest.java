@@ -165,6 +165,21 @@ class GatewayDeliveryTest {
   }
 
   @Test
+  void aHostNameIsResolvedWithinTheDeadlineAndAnUnknownOneIsUnreachable() {
+    URI byName = URI.create("http://localhost:" + gateway.port());
+    to(byName).strict(true).build().start("by_name").succeeded().close();
+    assertThat(gateway.value("by_name", Map.of(), "batch_job_exit_code")).isEqualTo(0.0);
+
+    URI unknown = URI.create("http://batchpush-test-host.invalid:9091");
+    long start = System.nanoTime();
+    GatewayUnreachableException e = catchThrowableOfType(GatewayUnreachableException.class,
+        () -> to(unknown).deadline(Duration.ofSeconds(1)).strict(true).build().start("nowhere").close());
+    assertThat(e.getMessage()).startsWith("push of {job=\"nowhere\"} to " + unknown
+        + " failed: unreachable (UnknownHostException: batchpush-test-host.invalid");
+    assertThat(Pushgateway.since(start)).isLessThan(Duration.ofMillis(1500));
+  }
+
+  @Test
   void basicAuthAndTlsWithACustomCaDeliver() {
     WebConfig web = WebConfig.in(tmp).basicAuth("pusher", "s3cr3t-pw").tls();
     try (Pushgateway secured = web.start()) {
