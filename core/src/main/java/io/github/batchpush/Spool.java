@@ -323,21 +323,13 @@ final class Spool {
   /** Writes the run to the spool; returns the clause the log line ends with. */
   private String spoolOrLose(Push push, String gateway) {
     try {
-      Path file = write(push, gateway);
+      Path file = write(push, gateway, false);
       return "run spooled to " + file + " for the next delivery";
     } catch (IOException | RuntimeException e) {
       BatchPush.LOG.error("batchpush: run {} LOST: cannot write it to the spool {}: {}", push.group(), directory,
           e.toString());
       return "run LOST: the spool " + directory + " is not writable (" + e + ")";
     }
-  }
-
-  Path write(Push push) throws IOException {
-    return write(push, null, false);
-  }
-
-  Path write(Push push, String gateway) throws IOException {
-    return write(push, gateway, false);
   }
 
   /**
@@ -433,10 +425,6 @@ final class Spool {
    */
   private static String uniqueSuffix() {
     return PID + "-" + SEQUENCE.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
-  }
-
-  static Push read(Path file) throws IOException {
-    return fromProperties(load(file), "");
   }
 
   private static Properties load(Path file) throws IOException {
