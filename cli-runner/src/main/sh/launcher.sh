@@ -6,8 +6,9 @@
 # ../lib. The script finds Java 17+ (JAVA_HOME, then PATH) and execs it, so signals sent to batchpush reach the JVM.
 #
 # Start-up is batchpush's main cost, so the JVM runs C1-only with the serial GC and a small heap, and from the
-# second run on with a class-data-sharing archive of batchpush's classes, made in the background by the first run
-# in ${XDG_CACHE_HOME:-~/.cache}/batchpush. BATCHPUSH_CDS=off turns that off; BATCHPUSH_JAVA_OPTS adds JVM options.
+# second run on with an archive of batchpush's classes, made in the background by the first run in
+# ${XDG_CACHE_HOME:-~/.cache}/batchpush: a class-data-sharing archive, or on Java 25+ an AOT cache, which also keeps
+# the classes linked and the methods' profiles. BATCHPUSH_CDS=off turns that off; BATCHPUSH_JAVA_OPTS adds options.
 self=$0
 jar=@JAR@
 
@@ -40,46 +41,54 @@ if [ -n "$home" ] && [ -r "$home/release" ]; then
   done <"$home/release"
 fi
 
+# A 24 MiB initial heap means no GC at all in a typical run. bench/startup.sh reads this line.
+flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -Xms24m -Xmx64m"
+
 # Any failure below only means a run without the archive: never a failed run.
+aot=no ext=jsa
+if [ "${major:-0}" -ge 25 ] 2>/dev/null; then aot=yes ext=aot; fi
 cds=
 if [ "${BATCHPUSH_CDS:-on}" != off ]; then
   cache=${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/batchpush
   # The archive is only valid for this jar and this JVM: key it by their size, time and inode.
   if key=$(stat -L -c '%s-%Y-%i' "$jar" "$java" 2>/dev/null); then
     set -- $key "$@"
-    jsa="$cache/batchpush-$1-$2.jsa"
+    archive="$cache/batchpush-$1-$2.$ext"
     shift 2
-    if [ -f "$jsa" ]; then
-      cds=-XX:SharedArchiveFile=$jsa
-    elif [ ! -f "$jsa.failed" ] && mkdir -p "$cache" 2>/dev/null; then
+    if [ -f "$archive" ]; then
+      if [ "$aot" = yes ]; then cds=-XX:AOTCache=$archive; else cds=-XX:SharedArchiveFile=$archive; fi
+    elif [ ! -f "$archive.failed" ] && mkdir -p "$cache" 2>/dev/null; then
       (
         # One trainer at a time; a lock left by a killed trainer expires after 10 minutes.
-        lock=$jsa.lock
+        lock=$archive.lock
         find "$lock" -maxdepth 0 -mmin +10 -exec rmdir {} \; 2>/dev/null
         mkdir "$lock" 2>/dev/null || exit 0
-        tmp=$jsa.$$
-        trap 'rm -f "$tmp.classlist" "$tmp.jsa"; rmdir "$lock"' EXIT
+        tmp=$cache/training-$$
+        trap 'rm -f "$tmp.classlist" "$tmp.$ext"; rmdir "$lock"' EXIT
         # Archives of replaced jars or JVMs would pile up (one still in use is simply rebuilt once a month), and so
         # would the temporary files of trainers killed midway.
-        find "$cache" -maxdepth 1 \( -name 'batchpush-*.jsa' -mtime +30 -o -name 'batchpush-*.jsa.[0-9]*' -mmin +60 \) \
-          -exec rm -f {} + 2>/dev/null
+        find "$cache" -maxdepth 1 \( -name 'batchpush-*.jsa' -mtime +30 -o -name 'batchpush-*.aot' -mtime +30 \
+          -o -name 'training-*' -mmin +60 \) -exec rm -f {} + 2>/dev/null
         # The training run must not pick up the user's settings (textfile dir, credentials, spool).
         unset BATCHPUSH_GATEWAY BATCHPUSH_USERNAME BATCHPUSH_PASSWORD BATCHPUSH_PASSWORD_FILE BATCHPUSH_BEARER_TOKEN \
           BATCHPUSH_BEARER_TOKEN_FILE BATCHPUSH_CA_CERT BATCHPUSH_DEADLINE BATCHPUSH_SPOOL_DIR BATCHPUSH_TEXTFILE_DIR \
           BATCHPUSH_METRIC_PREFIX
-        "$java" -Xshare:off -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData \
-            -XX:DumpLoadedClassList="$tmp.classlist" -cp "$jar" io.github.batchpush.cli.CdsTraining &&
-          "$java" -Xshare:dump -XX:+UseSerialGC -XX:-UsePerfData -XX:SharedClassListFile="$tmp.classlist" \
-            -XX:SharedArchiveFile="$tmp.jsa" -cp "$jar" &&
-          chmod 644 "$tmp.jsa" &&
-          mv -f "$tmp.jsa" "$jsa" ||
-          : >"$jsa.failed" # a JVM that cannot build archives is not asked again for this jar
+        if [ "$aot" = yes ]; then
+          # Same flags as the runs that will use it: the cache records them and refuses to serve other ones.
+          "$java" $flags -XX:AOTCacheOutput="$tmp.aot" -cp "$jar" io.github.batchpush.cli.CdsTraining
+        else
+          "$java" -Xshare:off $flags -XX:DumpLoadedClassList="$tmp.classlist" -cp "$jar" \
+              io.github.batchpush.cli.CdsTraining &&
+            "$java" -Xshare:dump -XX:+UseSerialGC -XX:-UsePerfData -XX:SharedClassListFile="$tmp.classlist" \
+              -XX:SharedArchiveFile="$tmp.jsa" -cp "$jar"
+        fi && [ -s "$tmp.$ext" ] &&
+          chmod 644 "$tmp.$ext" &&
+          mv -f "$tmp.$ext" "$archive" ||
+          : >"$archive.failed" # a JVM that cannot build archives is not asked again for this jar
       ) </dev/null >/dev/null 2>&1 &
     fi
   fi
 fi
 
-# Unified logging would print CDS warnings on stdout, which belongs to COMMAND. A 24 MiB initial heap means no
-# GC at all in a typical run.
-exec "$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -Xms24m -Xmx64m \
-  -Xlog:disable -Xlog:all=error:stderr ${cds:+"$cds"} ${BATCHPUSH_JAVA_OPTS:-} -jar "$jar" "$@"
+# Unified logging would print CDS warnings on stdout, which belongs to COMMAND.
+exec "$java" $flags -Xlog:disable -Xlog:all=error:stderr ${cds:+"$cds"} ${BATCHPUSH_JAVA_OPTS:-} -jar "$jar" "$@"

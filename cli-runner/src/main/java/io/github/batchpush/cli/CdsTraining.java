@@ -8,12 +8,17 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * One typical run against a stand-in gateway on loopback, so that the launcher can record which classes a run loads
- * ({@code -XX:DumpLoadedClassList}) and archive them for class-data sharing. Never pushes anywhere real and never
- * spools or writes textfiles.
+ * ({@code -XX:DumpLoadedClassList}, or Java 25's {@code -XX:AOTCacheOutput}) and archive them. Never pushes anywhere
+ * real and never writes textfiles. The spool is on, as in a real run (its journal and lock are part of every run's
+ * path), but in a directory of its own that is removed afterwards.
  *
  * <pre>{@code
  * java -XX:DumpLoadedClassList=batchpush.classlist -cp batchpush io.github.batchpush.cli.CdsTraining
@@ -23,16 +28,27 @@ final class CdsTraining {
   private CdsTraining() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
+    Path spool = Files.createTempDirectory("batchpush-training-");
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Thread gateway = new Thread(() -> answerOnce(server), "cds-training-gateway");
       gateway.setDaemon(true);
       gateway.start();
       BatchPushCli.commandLine().execute("run", "--job", "batchpush_cds_training",
-          "--gateway", "http://127.0.0.1:" + server.getLocalPort(), "--deadline", "5s", "--no-spool", "--quiet",
-          "--", "true");
+          "--gateway", "http://127.0.0.1:" + server.getLocalPort(), "--deadline", "5s", "--spool-dir",
+          spool.toString(), "--quiet", "--", "true");
       gateway.join(5_000);
-      // Whatever the run's exit code, the classes it loaded are worth archiving.
-      System.exit(0);
+    } finally {
+      removeTree(spool);
+    }
+    // Whatever the run's exit code, the classes it loaded are worth archiving.
+    System.exit(0);
+  }
+
+  private static void removeTree(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 

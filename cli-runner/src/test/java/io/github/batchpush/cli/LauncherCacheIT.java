@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The launcher's class-data-sharing cache: built once in the background, never in the way of a run. */
+/**
+ * The launcher's class archive (class-data sharing on Java 17, the AOT cache on 25): built once in the background,
+ * used from then on, never in the way of a run.
+ */
 class LauncherCacheIT {
   static Pushgateway gateway;
 
@@ -34,10 +37,17 @@ class LauncherCacheIT {
     gateway.close();
   }
 
+  private static final Path JAVA_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+
   private Launch runWithCache(String job) {
     return batchpush("run", "--job", job, "--no-spool", "--", "true")
         .env("BATCHPUSH_GATEWAY", gateway.uri().toString()).env("BATCHPUSH_CDS", "on")
         .env("XDG_CACHE_HOME", cache.toString());
+  }
+
+  /** Runs with the JVM's class-loading log on stderr, which names where each class came from. */
+  private Launch runLoggingClassLoads(String job) {
+    return runWithCache(job).env("BATCHPUSH_JAVA_OPTS", "-Xlog:class+load=info:stderr:none");
   }
 
   private List<Path> cacheFiles() throws IOException {
@@ -50,17 +60,33 @@ class LauncherCacheIT {
     }
   }
 
-  /** Waits (bounded) until the background trainer has left exactly one archive and nothing else. */
   private Path awaitArchive() throws Exception {
+    return awaitArchive(".jsa");
+  }
+
+  /** Waits (bounded) until the background trainer has left exactly one archive and nothing else. */
+  private Path awaitArchive(String extension) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (System.nanoTime() < deadline) {
       List<Path> files = cacheFiles();
-      if (files.size() == 1 && files.get(0).toString().endsWith(".jsa")) {
+      if (files.size() == 1 && files.get(0).toString().endsWith(extension)) {
         return files.get(0);
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("no single archive within 90 s: " + cacheFiles());
+    throw new AssertionError("no single " + extension + " archive within 90 s: " + cacheFiles());
+  }
+
+  /**
+   * The classes of a whole run (batchpush's, picocli's, core's) come from the archive. picocli matters most: its
+   * released jar is Java 5 bytecode, which archives skip, so the build compiles picocli's sources for Java 17.
+   */
+  private static void assertRunClassesCameFromTheArchive(Launch.Result r) {
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.stderr())
+        .contains("picocli.CommandLine source: shared objects file")
+        .contains("io.github.batchpush.cli.RunCommand source: shared objects file")
+        .contains("io.github.batchpush.BatchPush source: shared objects file");
   }
 
   @Test
@@ -80,6 +106,21 @@ class LauncherCacheIT {
     assertThat(withArchive.exitCode()).isZero();
     assertThat(withArchive.stderr()).isEmpty();
     assertThat(gateway.value("cds_c", java.util.Map.of(), "batch_job_exit_code")).isEqualTo(0.0);
+    assertRunClassesCameFromTheArchive(runLoggingClassLoads("cds_c").run());
+  }
+
+  @Test
+  void onJava25TheLauncherBuildsAnAotCacheAndRunsFromIt() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(JAVA_25.resolve("bin/java")), "no Java 25 at " + JAVA_25);
+
+    Launch.Result first = runWithCache("aot_a").env("JAVA_HOME", JAVA_25.toString()).run();
+    assertThat(first.exitCode()).isZero();
+    assertThat(first.stderr()).isEmpty();
+    assertThat(awaitArchive(".aot").getFileName().toString()).startsWith("batchpush-");
+
+    Launch.Result withCache = runLoggingClassLoads("aot_b").env("JAVA_HOME", JAVA_25.toString()).run();
+    assertRunClassesCameFromTheArchive(withCache);
+    assertThat(gateway.value("aot_b", java.util.Map.of(), "batch_job_exit_code")).isEqualTo(0.0);
   }
 
   @Test
@@ -107,10 +148,9 @@ class LauncherCacheIT {
 
   @Test
   void theLauncherRunsOnJava25ViaJavaHome() {
-    Path java25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
-    Assumptions.assumeTrue(Files.isExecutable(java25.resolve("bin/java")), "no Java 25 at " + java25);
+    Assumptions.assumeTrue(Files.isExecutable(JAVA_25.resolve("bin/java")), "no Java 25 at " + JAVA_25);
 
-    Launch.Result r = batchpush("--version").env("JAVA_HOME", java25.toString()).run();
+    Launch.Result r = batchpush("--version").env("JAVA_HOME", JAVA_25.toString()).run();
 
     assertThat(r.exitCode()).isZero();
     assertThat(r.stdout()).contains("Java 25");
