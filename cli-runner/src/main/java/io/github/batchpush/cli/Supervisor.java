@@ -1,6 +1,9 @@
 package io.github.batchpush.cli;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -24,6 +27,10 @@ final class Supervisor {
   private static final Map<String, Integer> NUMBERS = Map.of("HUP", 1, "INT", 2, "TERM", 15);
   private static final Pattern ERRNO = Pattern.compile("error=(\\d+), (.*)");
   private static final long POLL_MILLIS = 20;
+  /** Where {@link #stat} puts the fields of {@code /proc/<pid>/stat} that tell a terminal's foreground group. */
+  private static final int PGRP = 2;
+  private static final int TTY_NR = 4;
+  private static final int TPGID = 5;
 
   private final List<String> command;
   private final Duration timeout;
@@ -164,8 +171,56 @@ final class Supervisor {
       }
       tree = tree();
     }
+    if (received.getName().equals("INT")) {
+      Set<ProcessHandle> unsignalled = notInTheForegroundOfTheTerminal(tree);
+      if (unsignalled.isEmpty()) {
+        console.info("received SIGINT from the terminal, which has sent it to COMMAND too");
+        return;
+      }
+      tree = unsignalled;
+    }
     console.info("received SIG" + received.getName() + "; passing it on to COMMAND");
     forward(received.getName(), tree);
+  }
+
+  /**
+   * Ctrl-C makes the terminal send INT to its whole foreground process group, COMMAND included; passed on again it
+   * would be a second Ctrl-C, which many programs take as "abort now, skip the cleanup". So INT skips the processes
+   * the terminal has reached. The price: a {@code kill -INT} by hand to batchpush in a terminal's foreground is not
+   * passed on either (TERM is, and never comes from a terminal). Whenever /proc cannot tell (not Linux, no
+   * terminal, a process gone meanwhile), the signal is forwarded: one signal too many beats one lost.
+   */
+  static Set<ProcessHandle> notInTheForegroundOfTheTerminal(Set<ProcessHandle> tree) {
+    long[] self = stat("self");
+    if (self == null || self[TTY_NR] == 0 || self[TPGID] <= 0) {
+      return tree;
+    }
+    Set<ProcessHandle> rest = new LinkedHashSet<>();
+    for (ProcessHandle p : tree) {
+      long[] stat = stat(Long.toString(p.pid()));
+      if (stat == null || stat[PGRP] != self[TPGID]) {
+        rest.add(p);
+      }
+    }
+    return rest;
+  }
+
+  /**
+   * The numbers of {@code /proc/<pid>/stat} from ppid to tpgid, indexed from the state field after the command
+   * name (which may itself hold spaces and parentheses); null when it cannot be read.
+   */
+  static long[] stat(String pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", pid, "stat"), StandardCharsets.ISO_8859_1); // any bytes in a name
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 1).trim().split("\\s+");
+      long[] numbers = new long[TPGID + 1];
+      for (int i = 1; i <= TPGID; i++) {
+        numbers[i] = Long.parseLong(fields[i]);
+      }
+      return numbers;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   /** Java can only send TERM and KILL itself; the other signals go through the shell's kill builtin. */

@@ -48,6 +48,17 @@ final class Launch {
     return this;
   }
 
+  /**
+   * Runs it in a session of its own, without a controlling terminal. batchpush does not pass on an INT it gets in
+   * the foreground of a terminal, taking it for a Ctrl-C that has reached COMMAND too; so a test that sends INT by
+   * hand must not inherit the terminal mvn may run at.
+   */
+  Launch withoutTerminal() {
+    // setsid execs in place (the child is not a group leader): the process's pid is batchpush's.
+    builder.command().add(0, "setsid");
+    return this;
+  }
+
   Launch stdin(byte[] bytes) {
     this.stdin = bytes.clone();
     return this;

@@ -242,7 +242,7 @@ class RunIT {
   void sigintReachesACommandThatTrapsIt() throws Exception {
     Path ready = dir.resolve("ready");
     Launch.Running running = run("int_job", "sh", "-c",
-        "trap 'exit 9' INT; touch " + ready + "; while :; do sleep 0.1; done").start();
+        "trap 'exit 9' INT; touch " + ready + "; while :; do sleep 0.1; done").withoutTerminal().start();
     awaitFile(ready);
 
     signal("INT", running.process.pid());
