@@ -24,7 +24,12 @@ class DistributionIT {
     Path home = dir.resolve("batchpush-0.1.0-SNAPSHOT");
     assertThat(home.resolve("lib/batchpush.jar")).isRegularFile();
     assertThat(home.resolve("share/bash-completion/completions/batchpush")).content().contains("batchpush");
-    assertThat(home.resolve("share/man/asciidoc/batchpush-run.adoc")).content().contains("*--job*=_NAME_");
+    assertThat(home.resolve("share/man/man1/batchpush-run.1")).content()
+        .contains(".TH \"BATCHPUSH\\-RUN\" \"1\"").contains("\\fB\\-\\-job\\fP=\\fINAME\\fP");
+    assertThat(man(home.resolve("share/man/man1/batchpush.1")))
+        .contains("batchpush - Runs batch jobs and pushes what happened to a Prometheus Pushgateway.");
+    assertThat(man(home.resolve("share/man/man1/batchpush-run.1")))
+        .contains("batchpush-run - Runs COMMAND and pushes how it went.").contains("--job=NAME");
     Path link = Files.createSymbolicLink(dir.resolve("batchpush"), home.resolve("bin/batchpush"));
 
     Process p = new ProcessBuilder(link.toString(), "--version").redirectErrorStream(true).start();
@@ -33,5 +38,17 @@ class DistributionIT {
 
     assertThat(p.exitValue()).as(out).isZero();
     assertThat(out).startsWith("batchpush 0.1.0-SNAPSHOT\n");
+  }
+
+  /** The page as man shows it, plain text: proof that it is a man page, not just a file named like one. */
+  private static String man(Path page) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("man", "-l", "-P", "cat", page.toString()).redirectErrorStream(true);
+    pb.environment().put("MANWIDTH", "100");
+    pb.environment().put("LC_ALL", "C.UTF-8");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out.replaceAll(".\b", ""); // overstrike bold/underline, should a pager setting leave it in
   }
 }
