@@ -23,10 +23,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -221,6 +223,11 @@ final class Spool {
     }
     Instant oldestKept = clock.instant().minus(maxAge);
     String gateway = gatewayOf(delivery);
+    // Groups the gateway refused for good in this replay (403 from a proxy's rule for one job, 413 for one big run):
+    // their runs wait, the other groups go on. Order across groups does not matter, and within a group the delivered
+    // index keeps an older run from overwriting a newer one whenever it is sent.
+    Set<String> refusedGroups = new HashSet<>();
+    int refusedStatus = 0;
     for (Path file : runs) {
       if (System.nanoTime() >= deadlineNanos) {
         r.stoppedBy = new GatewayUnreachableException("the deadline passed while replaying the spool " + directory,
@@ -254,12 +261,24 @@ final class Spool {
         // delivery to that gateway, and must not block or be sent to this one.
         continue;
       }
+      String group = groupKey(spooled, delivery);
+      if (refusedGroups.contains(group)) {
+        continue;
+      }
       try {
         send(spooled, delivery, deadlineNanos, held);
       } catch (GatewayRejectedException e) {
         if (e.status() != 400) {
           r.stoppedBy = e;
-          return r;
+          if (e.isTransient() || e.status() == refusedStatus) {
+            // Overloaded, or a second group refused the same way (wrong credentials): the rest would fare no better.
+            return r;
+          }
+          refusedGroups.add(group);
+          refusedStatus = e.status();
+          BatchPush.LOG.warn("batchpush: spooled run {} refused ({}); it stays spooled, the other groups go on",
+              spooled.group(), e.getMessage());
+          continue;
         }
         if (file.equals(own)) {
           Files.deleteIfExists(file);
@@ -290,10 +309,14 @@ final class Spool {
     return r;
   }
 
+  /** Per gateway: the same job pushed to a second gateway is news there, however old. */
+  private static String groupKey(Push push, Delivery delivery) {
+    return gatewayOf(delivery) + " " + GroupingKeyPath.of(push.job, push.labels);
+  }
+
   /** Sends one run, trimmed to what is newer than what this spool already delivered for its group. */
   private void send(Push push, Delivery delivery, long deadlineNanos, Held held) throws PushException {
-    // Per gateway: the same job pushed to a second gateway is news there, however old.
-    String group = gatewayOf(delivery) + " " + GroupingKeyPath.of(push.job, push.labels);
+    String group = groupKey(push, delivery);
     long[] newest = held.delivered.getOrDefault(group, new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
     long finished = push.finishedAt.toEpochMilli();
     Push toSend = push;

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
             + "stderr, then pushes the run's duration, exit code and completion time (and the last success time "
             + "when it succeeded) to the Pushgateway group job=NAME plus the --label pairs.",
         "",
-        "SIGTERM, SIGINT and SIGHUP are passed on to COMMAND and what it started; batchpush then waits for it, "
+        "SIGTERM, SIGINT and SIGHUP are passed on to COMMAND and what it started (a terminal's Ctrl-C, which "
+            + "reaches COMMAND directly, is not sent twice); batchpush then waits for it, "
             + "pushes the failed run and exits with COMMAND's code. A push problem is reported on stderr and "
             + "never changes the exit code; an undelivered run is spooled and delivered by the next push."},
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {

@@ -1,0 +1,124 @@
+package io.github.batchpush.reliability;
+
+import static io.github.batchpush.reliability.Runs.held;
+import static io.github.batchpush.reliability.Runs.run;
+import static io.github.batchpush.reliability.Runs.spooled;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.batchpush.BatchPush;
+import io.github.batchpush.GatewayRejectedException;
+import io.github.batchpush.SpoolReport;
+import io.github.batchpush.reliability.Runs.Outcome;
+import io.github.batchpush.testing.FaultServer;
+import io.github.batchpush.testing.FaultServer.Fault;
+import io.github.batchpush.testing.Pushgateway;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A spooled run the gateway refuses for good (a proxy's 403 for one job, a 413 for one big run) must not hold back
+ * every other job's runs until it ages out of the spool; a refusal every group gets (wrong credentials) must not
+ * cost a request per spooled run either.
+ */
+class SpoolRefusalTest {
+  static Pushgateway gateway;
+
+  @TempDir
+  Path spool;
+
+  final TestClock clock = new TestClock("2026-11-25T14:00:00Z");
+
+  @BeforeAll
+  static void startGateway() {
+    gateway = Pushgateway.start();
+  }
+
+  @AfterAll
+  static void stopGateway() {
+    gateway.close();
+  }
+
+  private BatchPush to(URI uri, Duration deadline) {
+    return BatchPush.builder().gateway(uri).spoolDirectory(spool).clock(clock).deadline(deadline).build();
+  }
+
+  /** Spools one run of each job while nothing listens on {@code port}. */
+  private void spoolWhileDown(int port, String... jobs) {
+    BatchPush down = to(URI.create("http://127.0.0.1:" + port), Duration.ofMillis(300));
+    for (String job : jobs) {
+      run(down, clock, job, 0);
+    }
+    assertThat(spooled(spool)).hasSize(jobs.length);
+  }
+
+  private static List<String> paths(FaultServer server) {
+    return server.requests().stream().map(FaultServer.Request::path).collect(Collectors.toList());
+  }
+
+  @Test
+  void aGroupRefusedForGoodWaitsWhileTheOtherGroupsAreDelivered() throws Exception {
+    int port = Pushgateway.freePort();
+    spoolWhileDown(port, "refused_job");
+    Outcome accepted = run(to(URI.create("http://127.0.0.1:" + port), Duration.ofMillis(300)), clock,
+        "accepted_job", 0);
+
+    try (FaultServer proxy = FaultServer.startOnPort(port, gateway.uri(), List.of(Fault.status(403), Fault.pass()))) {
+      SpoolReport report = to(proxy.uri(), Duration.ofSeconds(2)).flush();
+
+      assertThat(report.delivered()).isEqualTo(1);
+      assertThat(report.remaining()).isEqualTo(1);
+      assertThat(report.failure()).isInstanceOfSatisfying(GatewayRejectedException.class,
+          e -> assertThat(e.status()).isEqualTo(403));
+      assertThat(paths(proxy)).containsExactly("/metrics/job/refused_job", "/metrics/job/accepted_job");
+      assertThat(held(gateway, "accepted_job")).isEqualTo(accepted.values());
+      assertThat(gateway.group("refused_job", Map.of())).isEmpty();
+      assertThat(spooled(spool)).hasSize(1);
+
+      // Once the gateway takes it, the refused run is delivered like any other.
+      proxy.recover();
+      SpoolReport later = to(proxy.uri(), Duration.ofSeconds(2)).flush();
+
+      assertThat(later.delivered()).isEqualTo(1);
+      assertThat(later.failure()).isNull();
+      assertThat(gateway.group("refused_job", Map.of())).containsEntry("batch_job_exit_code", 0.0);
+      assertThat(spooled(spool)).isEmpty();
+    }
+  }
+
+  @Test
+  void aNewRunIsDeliveredPastASpooledRunOfAnotherJobThatIsRefused() throws Exception {
+    int port = Pushgateway.freePort();
+    spoolWhileDown(port, "refused_before_new_job");
+
+    try (FaultServer proxy = FaultServer.startOnPort(port, gateway.uri(), List.of(Fault.status(413), Fault.pass()))) {
+      Outcome fresh = run(to(proxy.uri(), Duration.ofSeconds(2)), clock, "fresh_job", 0);
+
+      assertThat(held(gateway, "fresh_job")).isEqualTo(fresh.values());
+      assertThat(spooled(spool)).hasSize(1);
+    }
+  }
+
+  @Test
+  void aRefusalEveryGroupGetsStopsTheReplayAtTheSecondGroup() throws Exception {
+    int port = Pushgateway.freePort();
+    spoolWhileDown(port, "locked_out_a", "locked_out_b", "locked_out_c", "locked_out_d");
+
+    try (FaultServer proxy = FaultServer.startOnPort(port, gateway.uri(), List.of(Fault.status(401)))) {
+      SpoolReport report = to(proxy.uri(), Duration.ofSeconds(2)).flush();
+
+      assertThat(report.delivered()).isZero();
+      assertThat(report.remaining()).isEqualTo(4);
+      assertThat(report.failure()).isInstanceOfSatisfying(GatewayRejectedException.class,
+          e -> assertThat(e.status()).isEqualTo(401));
+      assertThat(paths(proxy)).containsExactly("/metrics/job/locked_out_a", "/metrics/job/locked_out_b");
+    }
+  }
+}
