@@ -57,38 +57,47 @@ if [ "${BATCHPUSH_CDS:-on}" != off ]; then
     shift 2
     if [ -f "$archive" ]; then
       if [ "$aot" = yes ]; then cds=-XX:AOTCache=$archive; else cds=-XX:SharedArchiveFile=$archive; fi
-    elif [ ! -f "$archive.failed" ] && mkdir -p "$cache" 2>/dev/null; then
+    elif [ -z "$(find "$archive.failed" -mmin -1440 2>/dev/null)" ] && mkdir -p "$cache" 2>/dev/null; then
       (
         # One trainer at a time; a lock left by a killed trainer expires after 10 minutes.
         lock=$archive.lock
         find "$lock" -maxdepth 0 -mmin +10 -exec rmdir {} \; 2>/dev/null
         mkdir "$lock" 2>/dev/null || exit 0
         tmp=$cache/training-$$
-        trap 'rm -f "$tmp.classlist" "$tmp.$ext"; rmdir "$lock"' EXIT
+        trap 'rm -f "$tmp.classlist" "$tmp.$ext" "$tmp.$ext.config" "$tmp.crash"; rmdir "$lock"' EXIT
         # Archives of replaced jars or JVMs would pile up (one still in use is simply rebuilt once a month), and so
-        # would the temporary files of trainers killed midway.
+        # would the temporary files of trainers killed midway (Java 25 writes its cache from a child JVM, which can
+        # outlive a killed trainer).
         find "$cache" -maxdepth 1 \( -name 'batchpush-*.jsa' -mtime +30 -o -name 'batchpush-*.aot' -mtime +30 \
-          -o -name 'training-*' -mmin +60 \) -exec rm -f {} + 2>/dev/null
+          -o -name 'batchpush-*.failed' -mmin +1440 -o -name 'training-*' -mmin +60 \) -exec rm -f {} + 2>/dev/null
         # The training run must not pick up the user's settings (textfile dir, credentials, spool).
         unset BATCHPUSH_GATEWAY BATCHPUSH_USERNAME BATCHPUSH_PASSWORD BATCHPUSH_PASSWORD_FILE BATCHPUSH_BEARER_TOKEN \
           BATCHPUSH_BEARER_TOKEN_FILE BATCHPUSH_CA_CERT BATCHPUSH_DEADLINE BATCHPUSH_SPOOL_DIR BATCHPUSH_TEXTFILE_DIR \
           BATCHPUSH_METRIC_PREFIX
+        # Each archive must start a JVM before it is installed: a short one (a full disk) would crash every run. That
+        # JVM's crash report goes to the cache, not to the cron job's working directory.
         if [ "$aot" = yes ]; then
           # Same flags as the runs that will use it: the cache records them and refuses to serve other ones.
-          "$java" $flags -XX:AOTCacheOutput="$tmp.aot" -cp "$jar" io.github.batchpush.cli.CdsTraining
+          "$java" $flags -XX:AOTCacheOutput="$tmp.aot" -cp "$jar" io.github.batchpush.cli.CdsTraining &&
+            "$java" $flags -XX:ErrorFile="$tmp.crash" -XX:AOTMode=on -XX:AOTCache="$tmp.aot" -cp "$jar" \
+              io.github.batchpush.cli.BatchPushCli --version
         else
           "$java" -Xshare:off $flags -XX:DumpLoadedClassList="$tmp.classlist" -cp "$jar" \
               io.github.batchpush.cli.CdsTraining &&
             "$java" -Xshare:dump -XX:+UseSerialGC -XX:-UsePerfData -XX:SharedClassListFile="$tmp.classlist" \
-              -XX:SharedArchiveFile="$tmp.jsa" -cp "$jar"
-        fi && [ -s "$tmp.$ext" ] &&
-          chmod 644 "$tmp.$ext" &&
-          mv -f "$tmp.$ext" "$archive" ||
-          : >"$archive.failed" # a JVM that cannot build archives is not asked again for this jar
+              -XX:SharedArchiveFile="$tmp.jsa" -cp "$jar" &&
+            "$java" $flags -XX:ErrorFile="$tmp.crash" -Xshare:on -XX:SharedArchiveFile="$tmp.jsa" -cp "$jar" \
+              io.github.batchpush.cli.BatchPushCli --version
+        fi && [ -s "$tmp.$ext" ] && chmod 644 "$tmp.$ext" && mv -f "$tmp.$ext" "$archive" ||
+          : >"$archive.failed" # a JVM that cannot build archives (or a full disk) is asked again a day later
       ) </dev/null >/dev/null 2>&1 &
     fi
   fi
 fi
 
-# Unified logging would print CDS warnings on stdout, which belongs to COMMAND.
-exec "$java" $flags -Xlog:disable -Xlog:all=error:stderr ${cds:+"$cds"} ${BATCHPUSH_JAVA_OPTS:-} -jar "$jar" "$@"
+# Unified logging would print CDS warnings on stdout, which belongs to COMMAND. Java 25 reports an unusable AOT
+# cache (damaged, or made with other options) as an error on every run; the run simply goes without it, so those
+# stay quiet too. Only the cds tag is known to Java 17, and naming an unknown tag stops the JVM.
+quiet=
+[ "$aot" = yes ] && quiet="-Xlog:aot*=off:stderr -Xlog:cds*=off:stderr"
+exec "$java" $flags -Xlog:disable -Xlog:all=error:stderr $quiet ${cds:+"$cds"} ${BATCHPUSH_JAVA_OPTS:-} -jar "$jar" "$@"

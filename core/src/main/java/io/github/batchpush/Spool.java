@@ -23,12 +23,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -118,8 +117,14 @@ final class Spool {
         throw withSuffix(replay.ownRejected, "; this run is NOT spooled, since the gateway will keep refusing it");
       }
       if (Files.exists(own)) {
-        PushException why = replay.stoppedBy != null ? replay.stoppedBy
-            : new PushException("run " + push.group() + " not delivered", null);
+        // Its own group's refusal when it had one: another group's would blame the wrong job.
+        PushException why = replay.refused.get(groupKey(push, delivery));
+        if (why == null) {
+          why = replay.stoppedBy;
+        }
+        if (why == null) {
+          why = new PushException("run " + push.group() + " not delivered", null);
+        }
         throw withSuffix(why, "; run spooled to " + own + " for the next delivery");
       }
     } catch (IOException e) {
@@ -195,6 +200,8 @@ final class Spool {
     int setAside;
     PushException stoppedBy;
     GatewayRejectedException ownRejected;
+    /** Groups the gateway refused for good in this replay (a proxy's 403 for one job, a 413 for one big run). */
+    final Map<String, GatewayRejectedException> refused = new HashMap<>();
   }
 
   /**
@@ -223,11 +230,10 @@ final class Spool {
     }
     Instant oldestKept = clock.instant().minus(maxAge);
     String gateway = gatewayOf(delivery);
-    // Groups the gateway refused for good in this replay (403 from a proxy's rule for one job, 413 for one big run):
-    // their runs wait, the other groups go on. Order across groups does not matter, and within a group the delivered
-    // index keeps an older run from overwriting a newer one whenever it is sent.
-    Set<String> refusedGroups = new HashSet<>();
-    int refusedStatus = 0;
+    // A group refused for good waits, the other groups go on: order across groups does not matter, and within a
+    // group the delivered index keeps an older run from overwriting a newer one whenever it is sent.
+    GatewayRejectedException firstRefusal = null;
+    String firstRefusedJob = null;
     for (Path file : runs) {
       if (System.nanoTime() >= deadlineNanos) {
         r.stoppedBy = new GatewayUnreachableException("the deadline passed while replaying the spool " + directory,
@@ -262,7 +268,7 @@ final class Spool {
         continue;
       }
       String group = groupKey(spooled, delivery);
-      if (refusedGroups.contains(group)) {
+      if (r.refused.containsKey(group)) {
         continue;
       }
       try {
@@ -270,12 +276,16 @@ final class Spool {
       } catch (GatewayRejectedException e) {
         if (e.status() != 400) {
           r.stoppedBy = e;
-          if (e.isTransient() || e.status() == refusedStatus) {
-            // Overloaded, or a second group refused the same way (wrong credentials): the rest would fare no better.
+          if (e.isTransient() || firstRefusal != null && firstRefusal.status() == e.status()
+              && !firstRefusedJob.equals(spooled.job)) {
+            // Overloaded, or a second job refused the same way (wrong credentials): the rest would fare no better.
             return r;
           }
-          refusedGroups.add(group);
-          refusedStatus = e.status();
+          if (firstRefusal == null) {
+            firstRefusal = e;
+            firstRefusedJob = spooled.job;
+          }
+          r.refused.put(group, e);
           BatchPush.LOG.warn("batchpush: spooled run {} refused ({}); it stays spooled, the other groups go on",
               spooled.group(), e.getMessage());
           continue;

@@ -7,6 +7,9 @@ import io.github.batchpush.testing.Pushgateway;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -121,6 +124,41 @@ class LauncherCacheIT {
     Launch.Result withCache = runLoggingClassLoads("aot_b").env("JAVA_HOME", JAVA_25.toString()).run();
     assertRunClassesCameFromTheArchive(withCache);
     assertThat(gateway.value("aot_b", java.util.Map.of(), "batch_job_exit_code")).isEqualTo(0.0);
+
+    // Options the cache was not made with make Java 25 refuse it, with error lines on every run unless silenced.
+    Launch.Result otherOptions = runWithCache("aot_c").env("JAVA_HOME", JAVA_25.toString())
+        .env("BATCHPUSH_JAVA_OPTS", "--add-modules=java.sql").run();
+    assertThat(otherOptions.exitCode()).isZero();
+    assertThat(otherOptions.stderr()).isEmpty();
+  }
+
+  @Test
+  void onJava25ADamagedAotCacheNeitherFailsARunNorPrintsAnything() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(JAVA_25.resolve("bin/java")), "no Java 25 at " + JAVA_25);
+    runWithCache("aot_d").env("JAVA_HOME", JAVA_25.toString()).run();
+    Path cacheFile = awaitArchive(".aot");
+    byte[] whole = Files.readAllBytes(cacheFile);
+    Files.write(cacheFile, java.util.Arrays.copyOf(whole, whole.length / 2));
+
+    Launch.Result r = runWithCache("aot_e").env("JAVA_HOME", JAVA_25.toString()).run();
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.stderr()).isEmpty();
+    assertThat(r.stdout()).isEmpty();
+  }
+
+  @Test
+  void aFailedTrainingIsTriedAgainADayLater() throws Exception {
+    runWithCache("cds_g").run();
+    Path archive = awaitArchive();
+    Path failed = archive.resolveSibling(archive.getFileName() + ".failed");
+    Files.delete(archive);
+    Files.createFile(failed);
+    Files.setLastModifiedTime(failed, FileTime.from(Instant.now().minus(Duration.ofHours(25))));
+
+    assertThat(runWithCache("cds_h").run().exitCode()).isZero();
+
+    assertThat(awaitArchive()).isEqualTo(archive); // and the stale marker was cleared away
   }
 
   @Test

@@ -4,9 +4,11 @@ import static io.github.batchpush.reliability.Runs.held;
 import static io.github.batchpush.reliability.Runs.run;
 import static io.github.batchpush.reliability.Runs.spooled;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.GatewayRejectedException;
+import io.github.batchpush.JobRun;
 import io.github.batchpush.SpoolReport;
 import io.github.batchpush.reliability.Runs.Outcome;
 import io.github.batchpush.testing.FaultServer;
@@ -25,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A spooled run the gateway refuses for good (a proxy's 403 for one job, a 413 for one big run) must not hold back
- * every other job's runs until it ages out of the spool; a refusal every group gets (wrong credentials) must not
- * cost a request per spooled run either.
+ * every other job's runs until it ages out of the spool; a refusal every job gets (wrong credentials) must not cost
+ * a request per spooled run either.
  */
 class SpoolRefusalTest {
   static Pushgateway gateway;
@@ -107,7 +109,48 @@ class SpoolRefusalTest {
   }
 
   @Test
-  void aRefusalEveryGroupGetsStopsTheReplayAtTheSecondGroup() throws Exception {
+  void oneJobRefusedUnderTwoLabelSetsStillLetsTheOtherJobsThrough() throws Exception {
+    int port = Pushgateway.freePort();
+    URI down = URI.create("http://127.0.0.1:" + port);
+    run(to(down, Duration.ofMillis(300)).newBuilder().label("instance", "a").build(), clock, "proxy_denied_job", 0);
+    run(to(down, Duration.ofMillis(300)).newBuilder().label("instance", "b").build(), clock, "proxy_denied_job", 0);
+    Outcome other = run(to(down, Duration.ofMillis(300)), clock, "proxy_allowed_job", 0);
+
+    try (FaultServer proxy = FaultServer.startOnPort(port, gateway.uri(),
+        List.of(Fault.status(403), Fault.status(403), Fault.pass()))) {
+      SpoolReport report = to(proxy.uri(), Duration.ofSeconds(2)).flush();
+
+      assertThat(report.delivered()).isEqualTo(1);
+      assertThat(report.remaining()).isEqualTo(2);
+      assertThat(paths(proxy)).containsExactly("/metrics/job/proxy_denied_job/instance/a",
+          "/metrics/job/proxy_denied_job/instance/b", "/metrics/job/proxy_allowed_job");
+      assertThat(held(gateway, "proxy_allowed_job")).isEqualTo(other.values());
+    }
+  }
+
+  @Test
+  void aRunLeftSpooledBehindItsGroupsRefusalIsToldThatRefusalNotAnotherJobs() throws Exception {
+    int port = Pushgateway.freePort();
+    spoolWhileDown(port, "blamed_job", "bystander_job");
+
+    try (FaultServer proxy = FaultServer.startOnPort(port, gateway.uri(),
+        List.of(Fault.status(413), Fault.status(403), Fault.pass()))) {
+      BatchPush strict = to(proxy.uri(), Duration.ofSeconds(2)).newBuilder().strict(true).build();
+      JobRun run = strict.start("blamed_job");
+      run.succeeded();
+
+      assertThatThrownBy(run::close).isInstanceOfSatisfying(GatewayRejectedException.class, e -> {
+        assertThat(e.status()).isEqualTo(413);
+        assertThat(e.getMessage()).contains("blamed_job").doesNotContain("bystander_job")
+            .contains("run spooled to");
+      });
+      assertThat(paths(proxy)).containsExactly("/metrics/job/blamed_job", "/metrics/job/bystander_job");
+      assertThat(spooled(spool)).hasSize(3);
+    }
+  }
+
+  @Test
+  void aRefusalEveryJobGetsStopsTheReplayAtTheSecondJob() throws Exception {
     int port = Pushgateway.freePort();
     spoolWhileDown(port, "locked_out_a", "locked_out_b", "locked_out_c", "locked_out_d");
 
