@@ -94,7 +94,11 @@ public final class BatchPush {
     return new Builder(config);
   }
 
-  /** Starts a run of {@code job} now; pushes its start time first when {@link Builder#pushAtStart} is on. */
+  /**
+   * Starts a run of {@code job} now; pushes its start time first when {@link Builder#pushAtStart} is on. That push
+   * is best effort and never throws, in {@link Builder#strict strict} mode too: the end-of-run push carries the start
+   * time as well, and a caller that lost the run here would lose its real start time with it.
+   */
   public JobRun start(String job) {
     Objects.requireNonNull(job, "job == null");
     if (job.isEmpty()) {
@@ -104,7 +108,9 @@ public final class BatchPush {
     if (config.pushAtStart) {
       // The start time only helps hung-run alerts; a hanging gateway must not hold the job's start for the full
       // deadline (the end-of-run push carries the start time too).
-      deliverQuietly(run.startPush(), config.deadline.dividedBy(4));
+      if (delivery != null) {
+        deliverQuietly(run.startPush(), config.deadline.dividedBy(4), false);
+      }
     }
     return run;
   }
@@ -166,11 +172,11 @@ public final class BatchPush {
       }
     }
     if (delivery != null) {
-      deliverQuietly(push, config.deadline);
+      deliverQuietly(push, config.deadline, config.strict);
     }
   }
 
-  private void deliverQuietly(Push push, Duration budget) {
+  private void deliverQuietly(Push push, Duration budget, boolean strict) {
     try {
       if (spool != null) {
         spool.deliver(push, delivery, System.nanoTime() + budget.toNanos());
@@ -179,13 +185,13 @@ public final class BatchPush {
       }
     } catch (PushException e) {
       LOG.warn("batchpush: {}", e.getMessage());
-      if (config.strict) {
+      if (strict) {
         throw e;
       }
     } catch (RuntimeException e) {
       // A bug of ours must not break the job either; the run may be lost, so say so loudly.
       LOG.error("batchpush: delivery of {} failed unexpectedly, the run may be LOST: {}", push.group(), e.toString());
-      if (config.strict) {
+      if (strict) {
         throw new PushException("delivery of " + push.group() + " failed unexpectedly: " + e, e);
       }
     }

@@ -2,6 +2,7 @@ package io.github.batchpush;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.batchpush.reliability.TestClock;
 import io.github.batchpush.testing.FaultServer;
 import io.github.batchpush.testing.FaultServer.Fault;
 import io.github.batchpush.testing.Pushgateway;
@@ -9,8 +10,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A delivery problem is one log line naming gateway, job and cause, and never a secret. */
 class DeliveryLogTest {
@@ -36,6 +39,37 @@ class DeliveryLogTest {
         .contains("WARN io.github.batchpush.BatchPush - batchpush: push of {job=\"logged_job\"} to " + closed
             + " failed: unreachable (ConnectException: Connection refused)")
         .doesNotContain("hunter2-secret");
+  }
+
+  @Test
+  void inStrictModeAFailedPushAtStartIsLoggedNotThrownAndTheRunKeepsItsStartTime() throws Exception {
+    try (Pushgateway gateway = Pushgateway.start();
+        FaultServer refusingFirst = FaultServer.start(gateway.uri(), Fault.status(403), Fault.pass())) {
+      TestClock clock = new TestClock("2026-11-25T14:00:00Z");
+      double started = clock.seconds();
+      BatchPush push = BatchPush.builder().gateway(refusingFirst.uri()).pushAtStart(true).strict(true).noSpool()
+          .clock(clock).build();
+
+      JobRun[] run = new JobRun[1];
+      String log = stderrOf(() -> run[0] = push.start("strict_start_job"));
+      clock.advance(Duration.ofSeconds(7));
+      run[0].succeeded().close();
+
+      assertThat(log).contains("batchpush: push of {job=\"strict_start_job\"}").contains("(403)");
+      assertThat(gateway.group("strict_start_job", java.util.Map.of()))
+          .containsEntry("batch_job_last_start_timestamp_seconds", started)
+          .containsEntry("batch_job_duration_seconds", 7.0);
+    }
+  }
+
+  @Test
+  void aPushAtStartWithoutAGatewayWritesNoErrorForTheTextfileOnlySetUp(@TempDir Path textfiles) {
+    BatchPush push = BatchPush.builder().textfileDirectory(textfiles).pushAtStart(true).build();
+
+    String log = stderrOf(() -> push.start("textfile_only_job").succeeded().close());
+
+    assertThat(log).isEmpty();
+    assertThat(textfiles.resolve("textfile_only_job.prom")).exists();
   }
 
   @Test

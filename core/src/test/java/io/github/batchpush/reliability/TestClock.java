@@ -7,23 +7,23 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock the test sets by hand, so run times (and so the values the gateway must hold) are known exactly. */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
   private volatile Instant now;
 
-  TestClock(String start) {
+  public TestClock(String start) {
     this.now = Instant.parse(start);
   }
 
-  synchronized void advance(Duration d) {
+  public synchronized void advance(Duration d) {
     now = now.plus(d);
   }
 
-  void set(String instant) {
+  public void set(String instant) {
     now = Instant.parse(instant);
   }
 
   /** The current time as the gateway shows a timestamp gauge: epoch seconds. */
-  double seconds() {
+  public double seconds() {
     Instant t = now;
     return t.getEpochSecond() + t.getNano() / 1e9;
   }
