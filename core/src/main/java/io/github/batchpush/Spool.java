@@ -180,13 +180,14 @@ final class Spool {
     boolean interrupted = Thread.interrupted();
     try (Held held = lock(deadlineNanos)) {
       if (held == null) {
-        return new SpoolReport(0, runs().size(), 0, 0, new PushException(
+        return new SpoolReport(0, runs().size(), 0, 0, 0, new PushException(
             "another delivery holds the spool lock in " + directory + "; try again later", null));
       }
       Replay r = replay(delivery, deadlineNanos, held, null, null);
-      return new SpoolReport(r.delivered, remainingFor(gatewayOf(delivery)), r.dropped, r.setAside, r.stoppedBy);
+      int[] waiting = waitingFor(gatewayOf(delivery));
+      return new SpoolReport(r.delivered, waiting[0], waiting[1], r.dropped, r.setAside, r.stoppedBy);
     } catch (IOException e) {
-      return new SpoolReport(0, 0, 0, 0, new PushException("spool " + directory + " unusable: " + e, e));
+      return new SpoolReport(0, 0, 0, 0, 0, new PushException("spool " + directory + " unusable: " + e, e));
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
@@ -502,15 +503,18 @@ final class Spool {
     return delivery.sink().gateway().toString();
   }
 
-  /** How many spooled runs wait for {@code gateway} (or for any gateway); unreadable ones included. */
-  private int remainingFor(String gateway) throws IOException {
-    int n = 0;
+  /**
+   * How many spooled runs wait for {@code gateway} (or for any gateway; unreadable ones included), and how many for
+   * other gateways.
+   */
+  private int[] waitingFor(String gateway) throws IOException {
+    int[] n = new int[2];
     for (Path file : runs()) {
       try {
         String spooledFor = load(file).getProperty("gateway");
-        n += spooledFor == null || spooledFor.equals(gateway) ? 1 : 0;
+        n[spooledFor == null || spooledFor.equals(gateway) ? 0 : 1]++;
       } catch (IOException | RuntimeException e) {
-        n++;
+        n[0]++;
       }
     }
     return n;

@@ -9,17 +9,19 @@ package io.github.batchpush;
  * }</pre>
  */
 public final class SpoolReport {
-  static final SpoolReport EMPTY = new SpoolReport(0, 0, 0, 0, null);
+  static final SpoolReport EMPTY = new SpoolReport(0, 0, 0, 0, 0, null);
 
   private final int delivered;
   private final int remaining;
+  private final int forOtherGateways;
   private final int dropped;
   private final int setAside;
   private final PushException failure;
 
-  SpoolReport(int delivered, int remaining, int dropped, int setAside, PushException failure) {
+  SpoolReport(int delivered, int remaining, int forOtherGateways, int dropped, int setAside, PushException failure) {
     this.delivered = delivered;
     this.remaining = remaining;
+    this.forOtherGateways = forOtherGateways;
     this.dropped = dropped;
     this.setAside = setAside;
     this.failure = failure;
@@ -36,6 +38,14 @@ public final class SpoolReport {
    */
   public int remaining() {
     return remaining;
+  }
+
+  /**
+   * Runs spooled for another gateway, which this flush leaves alone: another job sharing the spool pushes there, or
+   * the gateway's URL changed since (they wait for a delivery to theirs, or are dropped at the spool's age limit).
+   */
+  public int forOtherGateways() {
+    return forOtherGateways;
   }
 
   /** Runs dropped because they were older than the spool's age limit. */
@@ -56,6 +66,7 @@ public final class SpoolReport {
   @Override
   public String toString() {
     return "delivered " + delivered + ", remaining " + remaining + ", dropped " + dropped + ", set aside " + setAside
+        + (forOtherGateways == 0 ? "" : ", " + forOtherGateways + " waiting for other gateways")
         + (failure == null ? "" : "; stopped: " + failure.getMessage());
   }
 }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -15,6 +16,7 @@ import picocli.CommandLine.Option;
 final class ConnectionOptions {
   static final String PASSWORD_ENV = "BATCHPUSH_PASSWORD";
   static final String BEARER_TOKEN_ENV = "BATCHPUSH_BEARER_TOKEN";
+  static final String LABELS_ENV = "BATCHPUSH_LABELS";
 
   @Option(names = "--gateway", paramLabel = "URL", defaultValue = "${env:BATCHPUSH_GATEWAY:-http://localhost:9091}",
       description = "Pushgateway base URL, http or https, optionally with a path prefix "
@@ -88,6 +90,18 @@ final class ConnectionOptions {
       b.bearerToken(env.get(BEARER_TOKEN_ENV));
     }
     return b;
+  }
+
+  /**
+   * The grouping labels of {@code run} and {@code delete}: those of BATCHPUSH_LABELS (parsed by core, as for
+   * {@code BatchPush.fromEnvironment()}), then the --label ones, which win for the same key.
+   */
+  static void labels(BatchPush.Builder b, Map<String, String> env, List<String> labels) {
+    String fromEnv = env.get(LABELS_ENV);
+    if (fromEnv != null) {
+      b.environment(Map.of(LABELS_ENV, fromEnv));
+    }
+    labels.forEach(b::label);
   }
 
   private URI gatewayUri() {

@@ -29,7 +29,8 @@ final class DeleteCommand implements Callable<Integer> {
   String job;
 
   @Option(names = "--label", paramLabel = "KEY=VALUE",
-      description = "A grouping label of the group; repeat for more.")
+      description = "A grouping label of the group; repeat for more. Added to those of env BATCHPUSH_LABELS, as "
+          + "for run.")
   List<String> labels = new ArrayList<>();
 
   @Mixin
@@ -41,7 +42,7 @@ final class DeleteCommand implements Callable<Integer> {
     BatchPush push;
     try {
       BatchPush.Builder b = connection.builder(System.getenv()).noSpool();
-      labels.forEach(b::label);
+      ConnectionOptions.labels(b, System.getenv(), labels);
       push = b.build();
       if (job.isEmpty()) {
         throw new IllegalArgumentException("Invalid job name: '' (a job needs a non-empty name)");
@@ -56,8 +57,9 @@ final class DeleteCommand implements Callable<Integer> {
       console.error(e.getMessage());
       return 1;
     }
-    console.info("deleted group job=" + job + (labels.isEmpty() ? "" : " " + String.join(" ", labels))
-        + " from " + push.gateway());
+    String fromEnv = System.getenv(ConnectionOptions.LABELS_ENV);
+    console.info("deleted group job=" + job + (ConnectionOptions.blank(fromEnv) ? "" : " " + fromEnv.strip())
+        + (labels.isEmpty() ? "" : " " + String.join(" ", labels)) + " from " + push.gateway());
     return 0;
   }
 }

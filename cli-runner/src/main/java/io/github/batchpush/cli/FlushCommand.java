@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
     description = "Delivers the runs waiting in the spool to the Pushgateway now, oldest first, and prints what "
         + "it delivered, what is still waiting, and what was dropped or set aside.",
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
-        "0:The spool is empty now.",
+        "0:No run for this gateway is left (runs spooled for another gateway are only counted).",
         "1:Some runs are still waiting: the gateway could not take them.",
         "125:Bad option, URL or secret file; nothing was sent."})
 final class FlushCommand implements Callable<Integer> {
@@ -34,9 +34,6 @@ final class FlushCommand implements Callable<Integer> {
     Console console = new Console(spec.commandLine().getErr(), connection.quiet);
     BatchPush push;
     try {
-      if (spool.noSpool) {
-        throw new IllegalArgumentException("--no-spool leaves nothing to flush: drop it");
-      }
       BatchPush.Builder b = connection.builder(System.getenv());
       spool.applyTo(b);
       push = b.build();
@@ -45,14 +42,23 @@ final class FlushCommand implements Callable<Integer> {
       return BatchPushCli.USAGE;
     }
     SpoolReport report = push.flush();
-    PrintWriter out = spec.commandLine().getOut();
-    out.println("batchpush: spool " + push.spoolDirectory() + " -> " + push.gateway() + ": delivered "
-        + report.delivered() + ", remaining " + report.remaining() + ", dropped " + report.dropped()
-        + ", set aside " + report.setAside());
-    out.flush();
+    int code = report.remaining() == 0 && report.failure() == null ? 0 : 1;
+    if (code != 0 || !connection.quiet) {
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("batchpush: spool " + push.spoolDirectory() + " -> " + push.gateway() + ": delivered "
+          + report.delivered() + ", remaining " + report.remaining() + ", dropped " + report.dropped()
+          + ", set aside " + report.setAside() + ", for other gateways " + report.forOtherGateways());
+      out.flush();
+    }
     if (report.failure() != null) {
       console.error(report.failure().getMessage());
     }
-    return report.remaining() == 0 && report.failure() == null ? 0 : 1;
+    if (report.forOtherGateways() > 0) {
+      // Not an error (jobs sharing a spool may push to different gateways), but after a change of URL it is why
+      // the spool is not empty.
+      console.info(report.forOtherGateways() + " spooled run(s) wait for other gateways than " + push.gateway()
+          + "; flush with their --gateway to deliver them");
+    }
+    return code;
   }
 }

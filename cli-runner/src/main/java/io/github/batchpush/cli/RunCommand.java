@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
         "127:COMMAND was not found.",
         "128+N:COMMAND was killed by signal N (137: KILL, 143: TERM)."},
     footerHeading = "%nExample:%n",
-    footer = "  batchpush run --job nightly_backup --label team=ops --timeout 2h -- /usr/local/bin/backup.sh --full")
+    footer = "  batchpush run --job backup --timeout 2h -- /usr/local/bin/backup.sh --full")
 final class RunCommand implements Callable<Integer> {
   static final Duration DEFAULT_KILL_AFTER = Duration.ofSeconds(10);
 
@@ -49,7 +49,8 @@ final class RunCommand implements Callable<Integer> {
   String job;
 
   @Option(names = "--label", paramLabel = "KEY=VALUE",
-      description = "A grouping label; repeat for more (--label team=ops --label env=prod).")
+      description = "A grouping label; repeat for more (--label team=ops --label env=prod). Added to those of "
+          + "env BATCHPUSH_LABELS (team=ops,env=prod); --label wins for the same key.")
   List<String> labels = new ArrayList<>();
 
   @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -87,6 +88,9 @@ final class RunCommand implements Callable<Integer> {
   @Mixin
   SpoolOptions spool;
 
+  @Option(names = "--no-spool", description = "Do not spool: a run that cannot be delivered in time is lost.")
+  boolean noSpool;
+
   @Parameters(index = "0..*", arity = "1..*", paramLabel = "COMMAND [ARGS...]", hideParamSyntax = true,
       description = "The command to run and its arguments, passed on untouched.")
   List<String> command = new ArrayList<>();
@@ -123,8 +127,12 @@ final class RunCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--no-gateway leaves nowhere to record the run: add --textfile-dir DIR");
     }
     BatchPush.Builder b = connection.builder(env, !noGateway);
-    labels.forEach(b::label);
-    spool.applyTo(b);
+    ConnectionOptions.labels(b, env, labels);
+    if (noSpool) {
+      b.noSpool();
+    } else {
+      spool.applyTo(b);
+    }
     if (!ConnectionOptions.blank(metricPrefix)) {
       b.metricPrefix(metricPrefix);
     }

@@ -11,13 +11,8 @@ final class SpoolOptions {
           + "default: batchpush/spool in $XDG_STATE_HOME, else in $HOME/.local/state).")
   Path spoolDir;
 
-  @Option(names = "--no-spool", description = "Do not spool: a run that cannot be delivered in time is lost.")
-  boolean noSpool;
-
   void applyTo(BatchPush.Builder b) {
-    if (noSpool) {
-      b.noSpool();
-    } else if (ConnectionOptions.given(spoolDir)) {
+    if (ConnectionOptions.given(spoolDir)) {
       b.spoolDirectory(spoolDir);
     }
   }

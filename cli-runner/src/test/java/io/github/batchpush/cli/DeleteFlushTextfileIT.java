@@ -75,17 +75,39 @@ class DeleteFlushTextfileIT {
 
       assertThat(r.exitCode()).isZero();
       assertThat(r.stdout()).isEqualTo("batchpush: spool " + spool + " -> " + later
-          + ": delivered 1, remaining 0, dropped 0, set aside 0\n");
+          + ": delivered 1, remaining 0, dropped 0, set aside 0, for other gateways 0\n");
       assertThat(up.value("spooled_job", Map.of(), "batch_job_exit_code")).isEqualTo(5.0);
     }
   }
 
   @Test
-  void flushWithNoSpoolIsABadOption() {
+  void flushCountsRunsSpooledForAnotherGatewayAndSaysWhereTheyWait() {
+    String spool = dir.resolve("spool").toString();
+    String old = nowhere();
+    batchpush("run", "--job", "moved_job", "--gateway", old, "--deadline", "300ms", "--spool-dir", spool, "--",
+        "true").run();
+    String current = gateway.uri().toString();
+
+    Launch.Result r = batchpush("flush", "--spool-dir", spool, "--gateway", current).run();
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.stdout()).endsWith(": delivered 0, remaining 0, dropped 0, set aside 0, for other gateways 1\n");
+    assertThat(r.stderr()).isEqualTo("batchpush: 1 spooled run(s) wait for other gateways than " + current
+        + "; flush with their --gateway to deliver them\n");
+    assertThat(gateway.group("moved_job", Map.of())).isEmpty();
+
+    Launch.Result quiet = batchpush("flush", "--quiet", "--spool-dir", spool, "--gateway", current).run();
+    assertThat(quiet.exitCode()).isZero();
+    assertThat(quiet.stdout() + quiet.stderr()).isEmpty();
+  }
+
+  @Test
+  void flushHasNoNoSpoolOption() {
     Launch.Result r = batchpush("flush", "--no-spool").run();
 
     assertThat(r.exitCode()).isEqualTo(125);
-    assertThat(r.stderr()).isEqualTo("batchpush: --no-spool leaves nothing to flush: drop it\n");
+    assertThat(r.stderr()).startsWith("batchpush: Unknown option: '--no-spool'").hasLineCount(1);
+    assertThat(batchpush("flush", "--help").run().stdout()).doesNotContain("--no-spool");
   }
 
   @Test

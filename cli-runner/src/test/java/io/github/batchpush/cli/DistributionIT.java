@@ -26,10 +26,18 @@ class DistributionIT {
     assertThat(home.resolve("share/bash-completion/completions/batchpush")).content().contains("batchpush");
     assertThat(home.resolve("share/man/man1/batchpush-run.1")).content()
         .contains(".TH \"BATCHPUSH\\-RUN\" \"1\"").contains("\\fB\\-\\-job\\fP=\\fINAME\\fP");
+    // Laid out as a prefix: man finds the pages by name under share/man, as it does under /usr/local.
+    Process where = new ProcessBuilder("man", "-M", home.resolve("share/man").toString(), "-w", "batchpush-run")
+        .redirectErrorStream(true).start();
+    assertThat(new String(where.getInputStream().readAllBytes()).strip())
+        .isEqualTo(home.resolve("share/man/man1/batchpush-run.1").toString());
+    assertThat(home.resolve("share/doc/batchpush/README.md")).exists();
     assertThat(man(home.resolve("share/man/man1/batchpush.1")))
         .contains("batchpush - Runs batch jobs and pushes what happened to a Prometheus Pushgateway.");
     assertThat(man(home.resolve("share/man/man1/batchpush-run.1")))
-        .contains("batchpush-run - Runs COMMAND and pushes how it went.").contains("--job=NAME");
+        .contains("batchpush-run - Runs COMMAND and pushes how it went.").contains("--job=NAME")
+        // batchpush's own default, whatever BATCHPUSH_GATEWAY the build ran with.
+        .containsPattern("BATCHPUSH_GATEWAY;\\s+default:\\s+http://localhost:9091\\)");
     Path link = Files.createSymbolicLink(dir.resolve("batchpush"), home.resolve("bin/batchpush"));
 
     Process p = new ProcessBuilder(link.toString(), "--version").redirectErrorStream(true).start();

@@ -120,6 +120,29 @@ class RunIT {
   }
 
   @Test
+  void labelsFromBatchpushLabelsAreJoinedByLabelOptionsWhichWinForTheSameKey() {
+    Launch.Result r = batchpush("run", "--job", "env_labels_job", "--label", "team=ops", "--", "true")
+        .env("BATCHPUSH_GATEWAY", gateway.uri().toString()).env("BATCHPUSH_LABELS", "env=prod, team=billing").run();
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.stderr()).isEmpty();
+    assertThat(gateway.value("env_labels_job", Map.of("env", "prod", "team", "ops"), "batch_job_exit_code"))
+        .isEqualTo(0.0);
+  }
+
+  @Test
+  void aBadBatchpushLabelsExits125NamingItAndDoesNotRunTheCommand() {
+    Path marker = dir.resolve("ran");
+
+    Launch.Result r = batchpush("run", "--job", "bad_env_label_job", "--", "touch", marker.toString())
+        .env("BATCHPUSH_GATEWAY", gateway.uri().toString()).env("BATCHPUSH_LABELS", "env=prod,bad-x").run();
+
+    assertThat(r.exitCode()).isEqualTo(125);
+    assertThat(r.stderr()).startsWith("batchpush: Invalid BATCHPUSH_LABELS: ").contains("bad-x").hasLineCount(1);
+    assertThat(marker).doesNotExist();
+  }
+
+  @Test
   void aBadGatewayUrlExits125AndDoesNotRunTheCommand() {
     Path marker = dir.resolve("ran");
 
