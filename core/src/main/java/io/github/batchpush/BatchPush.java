@@ -133,7 +133,23 @@ public final class BatchPush {
     if (spool == null) {
       return SpoolReport.EMPTY;
     }
-    return spool.replay(requireGateway(), deadlineFromNow());
+    return spool.replay(requireGateway(), deadlineFromNow(), null);
+  }
+
+  /**
+   * As {@link #flush()}, and delivers to this gateway the runs spooled for {@code previousGateway} as well: after a
+   * change of the gateway's URL, the runs recorded while the old one was unreachable would otherwise wait for it
+   * until they age out of the spool.
+   *
+   * @throws IllegalArgumentException when {@code previousGateway} is not a gateway URL
+   */
+  public SpoolReport flush(URI previousGateway) {
+    // Spooled runs name their gateway as the builder normalises it; so must the one looked for.
+    URI previous = new Builder(config).gateway(previousGateway).gateway;
+    if (spool == null) {
+      return SpoolReport.EMPTY;
+    }
+    return spool.replay(requireGateway(), deadlineFromNow(), previous.toString());
   }
 
   /** The gateway this instance pushes to, or null when it only writes textfiles. */

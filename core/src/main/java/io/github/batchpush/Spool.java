@@ -28,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -111,7 +113,7 @@ final class Spool {
       // reboot) leaves its run here for the next delivery instead of losing it. Sending a run twice is harmless:
       // a POST of the same values is idempotent, and it is replayed before anything newer.
       Path own = write(push, gateway, true);
-      Replay replay = replay(delivery, deadlineNanos, held, own, push);
+      Replay replay = replay(delivery, deadlineNanos, held, own, push, null);
       if (replay.ownRejected != null) {
         // The gateway will refuse these samples again; spooling would only block the queue.
         throw withSuffix(replay.ownRejected, "; this run is NOT spooled, since the gateway will keep refusing it");
@@ -175,19 +177,24 @@ final class Spool {
     }
   }
 
-  /** Replays the spool now, for {@code batchpush flush} and start-up. */
-  SpoolReport replay(Delivery delivery, long deadlineNanos) {
+  /**
+   * Replays the spool now, for {@code batchpush flush} and start-up; with {@code adoptFrom}, the runs spooled for
+   * that other gateway URL go to this one as well.
+   */
+  SpoolReport replay(Delivery delivery, long deadlineNanos, String adoptFrom) {
     boolean interrupted = Thread.interrupted();
     try (Held held = lock(deadlineNanos)) {
       if (held == null) {
-        return new SpoolReport(0, runs().size(), 0, 0, 0, new PushException(
+        return new SpoolReport(0, runs().size(), 0, Set.of(), 0, 0, new PushException(
             "another delivery holds the spool lock in " + directory + "; try again later", null));
       }
-      Replay r = replay(delivery, deadlineNanos, held, null, null);
-      int[] waiting = waitingFor(gatewayOf(delivery));
-      return new SpoolReport(r.delivered, waiting[0], waiting[1], r.dropped, r.setAside, r.stoppedBy);
+      Replay r = replay(delivery, deadlineNanos, held, null, null, adoptFrom);
+      Set<String> others = new TreeSet<>();
+      int[] waiting = waitingFor(gatewayOf(delivery), adoptFrom, others);
+      return new SpoolReport(r.delivered, waiting[0], waiting[1], others, r.dropped, r.setAside, r.stoppedBy);
     } catch (IOException e) {
-      return new SpoolReport(0, 0, 0, 0, 0, new PushException("spool " + directory + " unusable: " + e, e));
+      return new SpoolReport(0, 0, 0, Set.of(), 0, 0, new PushException("spool " + directory + " unusable: " + e,
+          e));
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
@@ -209,7 +216,7 @@ final class Spool {
    * Replays the spool oldest first; {@code own} is the file of the run being delivered now, and {@code ownPush} that
    * run, or both null.
    */
-  private Replay replay(Delivery delivery, long deadlineNanos, Held held, Path own, Push ownPush)
+  private Replay replay(Delivery delivery, long deadlineNanos, Held held, Path own, Push ownPush, String adoptFrom)
       throws IOException {
     Replay r = new Replay();
     if (own == null || !tidied) {
@@ -263,7 +270,7 @@ final class Spool {
             spooled.group(), spooled.finishedAt, maxAge);
         continue;
       }
-      if (spooledFor != null && !spooledFor.equals(gateway)) {
+      if (spooledFor != null && !spooledFor.equals(gateway) && !spooledFor.equals(adoptFrom)) {
         // Spooled by a job of another gateway sharing this spool (the default one is per user): it waits for a
         // delivery to that gateway, and must not block or be sent to this one.
         continue;
@@ -504,15 +511,20 @@ final class Spool {
   }
 
   /**
-   * How many spooled runs wait for {@code gateway} (or for any gateway; unreadable ones included), and how many for
-   * other gateways.
+   * How many spooled runs wait for {@code gateway} or {@code adoptFrom} (or for any gateway; unreadable ones
+   * included), and how many for other gateways, which go to {@code others}.
    */
-  private int[] waitingFor(String gateway) throws IOException {
+  private int[] waitingFor(String gateway, String adoptFrom, Set<String> others) throws IOException {
     int[] n = new int[2];
     for (Path file : runs()) {
       try {
         String spooledFor = load(file).getProperty("gateway");
-        n[spooledFor == null || spooledFor.equals(gateway) ? 0 : 1]++;
+        if (spooledFor == null || spooledFor.equals(gateway) || spooledFor.equals(adoptFrom)) {
+          n[0]++;
+        } else {
+          n[1]++;
+          others.add(spooledFor);
+        }
       } catch (IOException | RuntimeException e) {
         n[0]++;
       }

@@ -1,5 +1,9 @@
 package io.github.batchpush;
 
+import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
+
 /**
  * What {@link BatchPush#flush()} did with the spool.
  *
@@ -9,19 +13,22 @@ package io.github.batchpush;
  * }</pre>
  */
 public final class SpoolReport {
-  static final SpoolReport EMPTY = new SpoolReport(0, 0, 0, 0, 0, null);
+  static final SpoolReport EMPTY = new SpoolReport(0, 0, 0, Set.of(), 0, 0, null);
 
   private final int delivered;
   private final int remaining;
   private final int forOtherGateways;
+  private final Set<String> otherGateways;
   private final int dropped;
   private final int setAside;
   private final PushException failure;
 
-  SpoolReport(int delivered, int remaining, int forOtherGateways, int dropped, int setAside, PushException failure) {
+  SpoolReport(int delivered, int remaining, int forOtherGateways, Set<String> otherGateways, int dropped,
+      int setAside, PushException failure) {
     this.delivered = delivered;
     this.remaining = remaining;
     this.forOtherGateways = forOtherGateways;
+    this.otherGateways = Collections.unmodifiableSet(new TreeSet<>(otherGateways));
     this.dropped = dropped;
     this.setAside = setAside;
     this.failure = failure;
@@ -42,10 +49,16 @@ public final class SpoolReport {
 
   /**
    * Runs spooled for another gateway, which this flush leaves alone: another job sharing the spool pushes there, or
-   * the gateway's URL changed since (they wait for a delivery to theirs, or are dropped at the spool's age limit).
+   * the gateway's URL changed since (they wait for a delivery to theirs, or for {@link BatchPush#flush(java.net.URI)},
+   * or are dropped at the spool's age limit).
    */
   public int forOtherGateways() {
     return forOtherGateways;
+  }
+
+  /** The gateway URLs those runs wait for, sorted; {@link BatchPush#flush(java.net.URI)} takes one of them. */
+  public Set<String> otherGateways() {
+    return otherGateways;
   }
 
   /** Runs dropped because they were older than the spool's age limit. */

@@ -3,9 +3,12 @@ package io.github.batchpush.cli;
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.SpoolReport;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -29,19 +32,31 @@ final class FlushCommand implements Callable<Integer> {
   @Mixin
   SpoolOptions spool;
 
+  @Option(names = "--from-gateway", paramLabel = "OLD_URL",
+      description = "Also deliver the runs spooled for OLD_URL to --gateway: after the gateway's URL changed, runs "
+          + "recorded while the old one was down would otherwise wait for it until they age out.")
+  String fromGateway;
+
   @Override
   public Integer call() {
     Console console = new Console(spec.commandLine().getErr(), connection.quiet);
     BatchPush push;
+    URI previous;
+    SpoolReport report;
     try {
       BatchPush.Builder b = connection.builder(System.getenv());
       spool.applyTo(b);
       push = b.build();
+      previous = ConnectionOptions.blank(fromGateway) ? null : new URI(fromGateway.strip());
+      report = previous == null ? push.flush() : push.flush(previous);
+    } catch (URISyntaxException e) {
+      console.error("Invalid --from-gateway URL: '" + fromGateway + "' (" + e.getReason()
+          + "; give the URL the runs were spooled for, e.g. http://old-gateway:9091)");
+      return BatchPushCli.USAGE;
     } catch (IllegalArgumentException | IllegalStateException e) {
       console.error(e.getMessage());
       return BatchPushCli.USAGE;
     }
-    SpoolReport report = push.flush();
     int code = report.remaining() == 0 && report.failure() == null ? 0 : 1;
     if (code != 0 || !connection.quiet) {
       PrintWriter out = spec.commandLine().getOut();
@@ -56,8 +71,9 @@ final class FlushCommand implements Callable<Integer> {
     if (report.forOtherGateways() > 0) {
       // Not an error (jobs sharing a spool may push to different gateways), but after a change of URL it is why
       // the spool is not empty.
-      console.info(report.forOtherGateways() + " spooled run(s) wait for other gateways than " + push.gateway()
-          + "; flush with their --gateway to deliver them");
+      console.info(report.forOtherGateways() + " spooled run(s) wait for " + String.join(", ",
+          report.otherGateways()) + "; to deliver them to " + push.gateway() + " instead, flush with --from-gateway "
+          + report.otherGateways().iterator().next());
     }
     return code;
   }

@@ -92,13 +92,29 @@ class DeleteFlushTextfileIT {
 
     assertThat(r.exitCode()).isZero();
     assertThat(r.stdout()).endsWith(": delivered 0, remaining 0, dropped 0, set aside 0, for other gateways 1\n");
-    assertThat(r.stderr()).isEqualTo("batchpush: 1 spooled run(s) wait for other gateways than " + current
-        + "; flush with their --gateway to deliver them\n");
+    assertThat(r.stderr()).isEqualTo("batchpush: 1 spooled run(s) wait for " + old + "; to deliver them to "
+        + current + " instead, flush with --from-gateway " + old + "\n");
     assertThat(gateway.group("moved_job", Map.of())).isEmpty();
 
     Launch.Result quiet = batchpush("flush", "--quiet", "--spool-dir", spool, "--gateway", current).run();
     assertThat(quiet.exitCode()).isZero();
     assertThat(quiet.stdout() + quiet.stderr()).isEmpty();
+
+    Launch.Result adopted = batchpush("flush", "--spool-dir", spool, "--gateway", current, "--from-gateway",
+        old + "/").run();
+    assertThat(adopted.exitCode()).isZero();
+    assertThat(adopted.stdout()).endsWith(": delivered 1, remaining 0, dropped 0, set aside 0, for other gateways 0\n");
+    assertThat(adopted.stderr()).isEmpty();
+    assertThat(gateway.value("moved_job", Map.of(), "batch_job_exit_code")).isEqualTo(0.0);
+  }
+
+  @Test
+  void aBadFromGatewayIsABadOption() {
+    Launch.Result r = batchpush("flush", "--from-gateway", "http://old gateway:9091").run();
+
+    assertThat(r.exitCode()).isEqualTo(125);
+    assertThat(r.stderr()).startsWith("batchpush: Invalid --from-gateway URL: 'http://old gateway:9091'")
+        .hasLineCount(1);
   }
 
   @Test

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.JobRun;
+import io.github.batchpush.SpoolReport;
 import io.github.batchpush.reliability.Runs.Outcome;
 import io.github.batchpush.testing.Pushgateway;
 import java.net.URI;
@@ -60,6 +61,27 @@ class SpoolEdgeCaseTest {
       holding.get(10, TimeUnit.SECONDS);
       assertThat(spooled(spool)).hasSize(2);
     }
+  }
+
+  @Test
+  void runsSpooledForAPreviousGatewayUrlAreDeliveredToTheNewOneOnlyWhenAskedFor() throws Exception {
+    Path spool = work.resolve("spool");
+    URI previous = URI.create("http://127.0.0.1:" + Pushgateway.freePort() + "/pgw");
+    BatchPush old = BatchPush.builder().gateway(previous).spoolDirectory(spool).clock(clock)
+        .deadline(Duration.ofMillis(300)).build();
+    Outcome spooledRun = run(old, clock, "migrated_job", 0);
+    BatchPush current = old.newBuilder().gateway(gateway.uri()).deadline(Duration.ofSeconds(2)).build();
+
+    SpoolReport plain = current.flush();
+    assertThat(plain.delivered()).isZero();
+    assertThat(plain.forOtherGateways()).isEqualTo(1);
+    assertThat(plain.otherGateways()).containsExactly(previous.toString());
+
+    SpoolReport adopted = current.flush(URI.create(previous + "/")); // written as users do, with a slash
+    assertThat(adopted.delivered()).isEqualTo(1);
+    assertThat(adopted.forOtherGateways()).isZero();
+    assertThat(held(gateway, "migrated_job")).isEqualTo(spooledRun.values());
+    assertThat(spooled(spool)).isEmpty();
   }
 
   @Test
