@@ -139,17 +139,23 @@ public final class BatchPush {
   /**
    * As {@link #flush()}, and delivers to this gateway the runs spooled for {@code previousGateway} as well: after a
    * change of the gateway's URL, the runs recorded while the old one was unreachable would otherwise wait for it
-   * until they age out of the spool.
+   * until they age out of the spool. {@link SpoolReport#otherGateways()} tells which URLs runs wait for.
    *
    * @throws IllegalArgumentException when {@code previousGateway} is not a gateway URL
    */
-  public SpoolReport flush(URI previousGateway) {
+  public SpoolReport flushFrom(URI previousGateway) {
+    Objects.requireNonNull(previousGateway, "previousGateway == null");
     // Spooled runs name their gateway as the builder normalises it; so must the one looked for.
     URI previous = new Builder(config).gateway(previousGateway).gateway;
     if (spool == null) {
       return SpoolReport.EMPTY;
     }
     return spool.replay(requireGateway(), deadlineFromNow(), previous.toString());
+  }
+
+  /** The grouping labels every run of this instance is pushed with, besides {@code job}. */
+  public Map<String, String> labels() {
+    return labels;
   }
 
   /** The gateway this instance pushes to, or null when it only writes textfiles. */
@@ -160,10 +166,6 @@ public final class BatchPush {
   /** The spool directory, or null when spooling is off. */
   public Path spoolDirectory() {
     return spool == null ? null : spool.directory();
-  }
-
-  Map<String, String> labels() {
-    return labels;
   }
 
   String metricPrefix() {
@@ -299,11 +301,11 @@ public final class BatchPush {
       Objects.requireNonNull(gateway, "gateway == null");
       String scheme = gateway.getScheme() == null ? "" : gateway.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https")) {
-        throw new IllegalArgumentException("Invalid gateway URL: '" + gateway
+        throw new IllegalArgumentException("Invalid gateway URL: '" + PushgatewaySink.redacted(gateway)
             + "' (use http:// or https://, e.g. http://localhost:9091)");
       }
       if (gateway.getHost() == null) {
-        throw new IllegalArgumentException("Invalid gateway URL: '" + gateway
+        throw new IllegalArgumentException("Invalid gateway URL: '" + PushgatewaySink.redacted(gateway)
             + "' (no host; use e.g. http://localhost:9091)");
       }
       if (gateway.getRawUserInfo() != null) {
@@ -311,7 +313,7 @@ public final class BatchPush {
             + "remove them and use a username and password (BATCHPUSH_USERNAME, BATCHPUSH_PASSWORD)");
       }
       if (gateway.getRawQuery() != null || gateway.getRawFragment() != null) {
-        throw new IllegalArgumentException("Invalid gateway URL: '" + gateway
+        throw new IllegalArgumentException("Invalid gateway URL: '" + PushgatewaySink.redacted(gateway)
             + "' (no query or fragment; a path prefix such as /pgw is fine)");
       }
       this.gateway = URI.create(PushgatewaySink.stripTrailingSlash(gateway.toString()));

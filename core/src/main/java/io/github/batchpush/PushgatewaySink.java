@@ -236,6 +236,18 @@ final class PushgatewaySink {
     return text.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
   }
 
+  /** {@code url} fit for a message: user info and query (where tokens hide) replaced by "***". */
+  static String redacted(URI url) {
+    String s = url.toString();
+    if (url.getRawUserInfo() != null) {
+      s = s.replace(url.getRawUserInfo() + "@", "***@");
+    }
+    int query = s.indexOf('?');
+    int fragment = s.indexOf('#');
+    int cut = query >= 0 ? query : fragment;
+    return cut >= 0 ? s.substring(0, cut + 1) + "***" : s;
+  }
+
   static String stripTrailingSlash(String s) {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }

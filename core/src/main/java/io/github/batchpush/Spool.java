@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.Writer;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -28,8 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -185,16 +185,15 @@ final class Spool {
     boolean interrupted = Thread.interrupted();
     try (Held held = lock(deadlineNanos)) {
       if (held == null) {
-        return new SpoolReport(0, runs().size(), 0, Set.of(), 0, 0, new PushException(
+        return new SpoolReport(0, runs().size(), Map.of(), 0, 0, new PushException(
             "another delivery holds the spool lock in " + directory + "; try again later", null));
       }
       Replay r = replay(delivery, deadlineNanos, held, null, null, adoptFrom);
-      Set<String> others = new TreeSet<>();
-      int[] waiting = waitingFor(gatewayOf(delivery), adoptFrom, others);
-      return new SpoolReport(r.delivered, waiting[0], waiting[1], others, r.dropped, r.setAside, r.stoppedBy);
+      Map<URI, Integer> others = new TreeMap<>();
+      int waiting = waitingFor(gatewayOf(delivery), adoptFrom, others);
+      return new SpoolReport(r.delivered, waiting, others, r.dropped, r.setAside, r.stoppedBy);
     } catch (IOException e) {
-      return new SpoolReport(0, 0, 0, Set.of(), 0, 0, new PushException("spool " + directory + " unusable: " + e,
-          e));
+      return new SpoolReport(0, 0, Map.of(), 0, 0, new PushException("spool " + directory + " unusable: " + e, e));
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();
@@ -512,21 +511,20 @@ final class Spool {
 
   /**
    * How many spooled runs wait for {@code gateway} or {@code adoptFrom} (or for any gateway; unreadable ones
-   * included), and how many for other gateways, which go to {@code others}.
+   * included); how many wait for which other gateway goes to {@code others}.
    */
-  private int[] waitingFor(String gateway, String adoptFrom, Set<String> others) throws IOException {
-    int[] n = new int[2];
+  private int waitingFor(String gateway, String adoptFrom, Map<URI, Integer> others) throws IOException {
+    int n = 0;
     for (Path file : runs()) {
       try {
         String spooledFor = load(file).getProperty("gateway");
         if (spooledFor == null || spooledFor.equals(gateway) || spooledFor.equals(adoptFrom)) {
-          n[0]++;
+          n++;
         } else {
-          n[1]++;
-          others.add(spooledFor);
+          others.merge(URI.create(spooledFor), 1, Integer::sum);
         }
       } catch (IOException | RuntimeException e) {
-        n[0]++;
+        n++;
       }
     }
     return n;

@@ -1,8 +1,9 @@
 package io.github.batchpush;
 
+import java.net.URI;
 import java.util.Collections;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What {@link BatchPush#flush()} did with the spool.
@@ -13,22 +14,20 @@ import java.util.TreeSet;
  * }</pre>
  */
 public final class SpoolReport {
-  static final SpoolReport EMPTY = new SpoolReport(0, 0, 0, Set.of(), 0, 0, null);
+  static final SpoolReport EMPTY = new SpoolReport(0, 0, Map.of(), 0, 0, null);
 
   private final int delivered;
   private final int remaining;
-  private final int forOtherGateways;
-  private final Set<String> otherGateways;
+  private final Map<URI, Integer> otherGateways;
   private final int dropped;
   private final int setAside;
   private final PushException failure;
 
-  SpoolReport(int delivered, int remaining, int forOtherGateways, Set<String> otherGateways, int dropped,
-      int setAside, PushException failure) {
+  SpoolReport(int delivered, int remaining, Map<URI, Integer> otherGateways, int dropped, int setAside,
+      PushException failure) {
     this.delivered = delivered;
     this.remaining = remaining;
-    this.forOtherGateways = forOtherGateways;
-    this.otherGateways = Collections.unmodifiableSet(new TreeSet<>(otherGateways));
+    this.otherGateways = Collections.unmodifiableMap(new TreeMap<>(otherGateways));
     this.dropped = dropped;
     this.setAside = setAside;
     this.failure = failure;
@@ -49,15 +48,15 @@ public final class SpoolReport {
 
   /**
    * Runs spooled for another gateway, which this flush leaves alone: another job sharing the spool pushes there, or
-   * the gateway's URL changed since (they wait for a delivery to theirs, or for {@link BatchPush#flush(java.net.URI)},
+   * the gateway's URL changed since (they wait for a delivery to theirs, or for {@link BatchPush#flushFrom(URI)},
    * or are dropped at the spool's age limit).
    */
   public int forOtherGateways() {
-    return forOtherGateways;
+    return otherGateways.values().stream().mapToInt(Integer::intValue).sum();
   }
 
-  /** The gateway URLs those runs wait for, sorted; {@link BatchPush#flush(java.net.URI)} takes one of them. */
-  public Set<String> otherGateways() {
+  /** How many of those runs wait for which gateway URL; {@link BatchPush#flushFrom(URI)} takes one of them. */
+  public Map<URI, Integer> otherGateways() {
     return otherGateways;
   }
 
@@ -79,7 +78,7 @@ public final class SpoolReport {
   @Override
   public String toString() {
     return "delivered " + delivered + ", remaining " + remaining + ", dropped " + dropped + ", set aside " + setAside
-        + (forOtherGateways == 0 ? "" : ", " + forOtherGateways + " waiting for other gateways")
+        + (otherGateways.isEmpty() ? "" : ", waiting for other gateways " + otherGateways)
         + (failure == null ? "" : "; stopped: " + failure.getMessage());
   }
 }

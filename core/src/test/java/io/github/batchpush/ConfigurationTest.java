@@ -77,8 +77,12 @@ class ConfigurationTest {
       "localhost:9091|Invalid gateway URL: 'localhost:9091' (use http:// or https://, e.g. http://localhost:9091)",
       "http://u:secret@gw:9091|Invalid gateway URL: credentials in the URL would end up in logs; remove them and "
           + "use a username and password (BATCHPUSH_USERNAME, BATCHPUSH_PASSWORD)",
-      "http://gw:9091/?x=1|Invalid gateway URL: 'http://gw:9091/?x=1' (no query or fragment; a path prefix such as "
-          + "/pgw is fine)",
+      "http://gw:9091/?token=s3cret|Invalid gateway URL: 'http://gw:9091/?***' (no query or fragment; a path "
+          + "prefix such as /pgw is fine)",
+      "http://gw:9091/#s3cret|Invalid gateway URL: 'http://gw:9091/#***' (no query or fragment; a path prefix such "
+          + "as /pgw is fine)",
+      "ftp://u:s3cret@gw:9091|Invalid gateway URL: 'ftp://***@gw:9091' (use http:// or https://, e.g. "
+          + "http://localhost:9091)",
   })
   void badGatewayUrlsAreRejected(String url, String message) {
     assertInvalid(() -> BatchPush.builder().gateway(URI.create(url)), message);

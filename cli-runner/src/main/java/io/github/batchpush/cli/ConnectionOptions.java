@@ -105,14 +105,22 @@ final class ConnectionOptions {
   }
 
   private URI gatewayUri() {
-    if (blank(gateway)) {
-      return BatchPush.DEFAULT_GATEWAY;
+    return blank(gateway) ? BatchPush.DEFAULT_GATEWAY : uri("--gateway", gateway);
+  }
+
+  /**
+   * The URL given to {@code option}; core checks the rest. The value is not repeated when it cannot be parsed:
+   * it may hold a password or a token.
+   */
+  static URI uri(String option, String value) {
+    if (blank(value)) {
+      throw new IllegalArgumentException(option + " needs a URL, e.g. http://localhost:9091");
     }
     try {
-      return new URI(gateway.strip());
+      return new URI(value.strip());
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("Invalid gateway URL: '" + gateway + "' (" + e.getReason()
-          + "; use e.g. http://localhost:9091)");
+      throw new IllegalArgumentException("Invalid " + option + " URL: " + e.getReason() + " at index "
+          + e.getIndex() + " of the value given (use e.g. http://localhost:9091)");
     }
   }
 

@@ -57,9 +57,9 @@ final class DeleteCommand implements Callable<Integer> {
       console.error(e.getMessage());
       return 1;
     }
-    String fromEnv = System.getenv(ConnectionOptions.LABELS_ENV);
-    console.info("deleted group job=" + job + (ConnectionOptions.blank(fromEnv) ? "" : " " + fromEnv.strip())
-        + (labels.isEmpty() ? "" : " " + String.join(" ", labels)) + " from " + push.gateway());
+    StringBuilder group = new StringBuilder("job=").append(job);
+    push.labels().forEach((name, value) -> group.append(' ').append(name).append('=').append(value));
+    console.info("deleted group " + group + " from " + push.gateway());
     return 0;
   }
 }

@@ -4,7 +4,6 @@ import io.github.batchpush.BatchPush;
 import io.github.batchpush.SpoolReport;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,14 +46,15 @@ final class FlushCommand implements Callable<Integer> {
       BatchPush.Builder b = connection.builder(System.getenv());
       spool.applyTo(b);
       push = b.build();
-      previous = ConnectionOptions.blank(fromGateway) ? null : new URI(fromGateway.strip());
-      report = previous == null ? push.flush() : push.flush(previous);
-    } catch (URISyntaxException e) {
-      console.error("Invalid --from-gateway URL: '" + fromGateway + "' (" + e.getReason()
-          + "; give the URL the runs were spooled for, e.g. http://old-gateway:9091)");
-      return BatchPushCli.USAGE;
+      previous = fromGateway == null ? null : ConnectionOptions.uri("--from-gateway", fromGateway);
     } catch (IllegalArgumentException | IllegalStateException e) {
       console.error(e.getMessage());
+      return BatchPushCli.USAGE;
+    }
+    try {
+      report = previous == null ? push.flush() : push.flushFrom(previous);
+    } catch (IllegalArgumentException e) {
+      console.error("--from-gateway: " + e.getMessage());
       return BatchPushCli.USAGE;
     }
     int code = report.remaining() == 0 && report.failure() == null ? 0 : 1;
@@ -68,13 +68,10 @@ final class FlushCommand implements Callable<Integer> {
     if (report.failure() != null) {
       console.error(report.failure().getMessage());
     }
-    if (report.forOtherGateways() > 0) {
-      // Not an error (jobs sharing a spool may push to different gateways), but after a change of URL it is why
-      // the spool is not empty.
-      console.info(report.forOtherGateways() + " spooled run(s) wait for " + String.join(", ",
-          report.otherGateways()) + "; to deliver them to " + push.gateway() + " instead, flush with --from-gateway "
-          + report.otherGateways().iterator().next());
-    }
+    // Not an error (jobs sharing a spool may push to other gateways), but after a change of URL it is why the
+    // spool is not empty.
+    report.otherGateways().forEach((url, runs) -> console.info(runs + " spooled run(s) wait for " + url
+        + "; if that gateway's URL changed to " + push.gateway() + ", deliver them with --from-gateway " + url));
     return code;
   }
 }

@@ -92,8 +92,8 @@ class DeleteFlushTextfileIT {
 
     assertThat(r.exitCode()).isZero();
     assertThat(r.stdout()).endsWith(": delivered 0, remaining 0, dropped 0, set aside 0, for other gateways 1\n");
-    assertThat(r.stderr()).isEqualTo("batchpush: 1 spooled run(s) wait for " + old + "; to deliver them to "
-        + current + " instead, flush with --from-gateway " + old + "\n");
+    assertThat(r.stderr()).isEqualTo("batchpush: 1 spooled run(s) wait for " + old + "; if that gateway's URL "
+        + "changed to " + current + ", deliver them with --from-gateway " + old + "\n");
     assertThat(gateway.group("moved_job", Map.of())).isEmpty();
 
     Launch.Result quiet = batchpush("flush", "--quiet", "--spool-dir", spool, "--gateway", current).run();
@@ -109,12 +109,35 @@ class DeleteFlushTextfileIT {
   }
 
   @Test
-  void aBadFromGatewayIsABadOption() {
-    Launch.Result r = batchpush("flush", "--from-gateway", "http://old gateway:9091").run();
+  void deleteTakesBatchpushLabelsAndSaysWhichGroupItRemoved() {
+    String uri = gateway.uri().toString();
+    batchpush("run", "--job", "env_retired", "--label", "env=prod", "--label", "team=data", "--no-spool", "--",
+        "true").env("BATCHPUSH_GATEWAY", uri).run();
 
-    assertThat(r.exitCode()).isEqualTo(125);
-    assertThat(r.stderr()).startsWith("batchpush: Invalid --from-gateway URL: 'http://old gateway:9091'")
-        .hasLineCount(1);
+    Launch.Result r = batchpush("delete", "--job", "env_retired", "--label", "team=data", "--gateway", uri)
+        .env("BATCHPUSH_LABELS", "team=ops, env=prod").run();
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.stderr()).isEqualTo("batchpush: deleted group job=env_retired team=data env=prod from " + uri
+        + "\n");
+    assertThat(gateway.group("env_retired", Map.of("env", "prod", "team", "data"))).isEmpty();
+  }
+
+  @Test
+  void aBadFromGatewayIsABadOptionAndItsSecretsAreNotRepeated() {
+    Launch.Result unparsable = batchpush("flush", "--from-gateway", "http://u:s3cret@old gateway:9091").run();
+    assertThat(unparsable.exitCode()).isEqualTo(125);
+    assertThat(unparsable.stderr()).isEqualTo("batchpush: Invalid --from-gateway URL: Illegal character in "
+        + "authority at index 7 of the value given (use e.g. http://localhost:9091)\n");
+
+    Launch.Result withQuery = batchpush("flush", "--from-gateway", "http://old:9091/?token=s3cret").run();
+    assertThat(withQuery.exitCode()).isEqualTo(125);
+    assertThat(withQuery.stderr()).isEqualTo("batchpush: --from-gateway: Invalid gateway URL: "
+        + "'http://old:9091/?***' (no query or fragment; a path prefix such as /pgw is fine)\n");
+
+    Launch.Result empty = batchpush("flush", "--from-gateway", "").run();
+    assertThat(empty.exitCode()).isEqualTo(125);
+    assertThat(empty.stderr()).isEqualTo("batchpush: --from-gateway needs a URL, e.g. http://localhost:9091\n");
   }
 
   @Test
