@@ -112,7 +112,13 @@ final class Spool {
       // Spooled before the first byte goes out, so that a process killed mid-push (SIGKILL, the OOM killer, a
       // reboot) leaves its run here for the next delivery instead of losing it. Sending a run twice is harmless:
       // a POST of the same values is idempotent, and it is replayed before anything newer.
-      Path own = write(push, gateway, true);
+      Path own;
+      try {
+        own = write(push, gateway, true);
+      } catch (IOException e) {
+        deliverUnspooled(push, delivery, deadlineNanos, held, e);
+        return;
+      }
       Replay replay = replay(delivery, deadlineNanos, held, own, push, null);
       if (replay.ownRejected != null) {
         // The gateway will refuse these samples again; spooling would only block the queue.
@@ -137,6 +143,27 @@ final class Spool {
       } catch (PushException pe) {
         throw withSuffix(pe, "; run LOST: the spool " + directory + " is unusable");
       }
+    }
+  }
+
+  /**
+   * The spool holds runs but cannot take this one (a full disk): the older runs still go first, and this one is
+   * recorded as delivered, so that no later replay puts their older values over it. Lost, loudly, when it cannot be
+   * delivered now.
+   */
+  private void deliverUnspooled(Push push, Delivery delivery, long deadlineNanos, Held held, IOException why)
+      throws IOException {
+    BatchPush.LOG.warn("batchpush: cannot write run {} to the spool {} ({}); delivering it after the spooled runs",
+        push.group(), directory, why.toString());
+    String lost = "; run LOST: the spool " + directory + " cannot take it (" + why + ")";
+    Replay replay = replay(delivery, deadlineNanos, held, null, null, null);
+    if (replay.stoppedBy != null) {
+      throw withSuffix(replay.stoppedBy, lost);
+    }
+    try {
+      send(push, delivery, deadlineNanos, held);
+    } catch (PushException e) {
+      throw withSuffix(e, lost);
     }
   }
 
@@ -387,6 +414,10 @@ final class Spool {
     Path target = locked ? file : directory.resolve(".tmp-" + uniqueSuffix());
     try (Writer w = Files.newBufferedWriter(Files.createFile(target, ownerOnlyFile()), StandardCharsets.UTF_8)) {
       w.write(format(p));
+    } catch (IOException e) {
+      // A full disk leaves an empty or cut file behind; under its final name it would pass for a corrupt run.
+      Files.deleteIfExists(target);
+      throw e;
     }
     if (!locked) {
       Files.move(target, file, StandardCopyOption.ATOMIC_MOVE);

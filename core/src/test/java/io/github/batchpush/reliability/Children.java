@@ -10,15 +10,34 @@ final class Children {
   private Children() {}
 
   static Process start(Path log, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
+    return start(log, List.of(), args);
+  }
+
+  /**
+   * As {@link #start(Path, String...)}, through {@code sh -c} with these shell commands first, and with the output
+   * on the process's input stream: {@code ulimit -f 0} makes every write that grows a file fail as on a full disk
+   * (which no test can arrange for a real one), a log file included.
+   */
+  static Process startAfter(String shellCommands, String... args) throws IOException {
+    return start(null, List.of("sh", "-c", shellCommands + " && exec \"$@\"", "sh"), args);
+  }
+
+  private static Process start(Path log, List<String> prefix, String... args) throws IOException {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // No hsperfdata file: it is not needed, and it is a file a full disk would refuse.
+        "-XX:-UsePerfData",
         // A short-lived JVM: skip C2 and the parallel GC, both only cost start-up on a 2-core machine.
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-cp", System.getProperty("java.class.path"),
         SpoolChild.class.getName()));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    if (log != null) {
+      pb.redirectOutput(log.toFile());
+    }
     pb.environment().keySet().removeIf(k -> k.startsWith("BATCHPUSH_"));
     return pb.start();
   }

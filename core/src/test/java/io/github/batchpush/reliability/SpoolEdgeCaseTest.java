@@ -15,6 +15,7 @@ import io.github.batchpush.SpoolReport;
 import io.github.batchpush.reliability.Runs.Outcome;
 import io.github.batchpush.testing.Pushgateway;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Spools reached in unusual ways: through a symlink, or not usable at all. */
+/** Spools reached in unusual ways: through a symlink, full, or not usable at all. */
 class SpoolEdgeCaseTest {
   static Pushgateway gateway;
 
@@ -82,6 +83,36 @@ class SpoolEdgeCaseTest {
     assertThat(adopted.forOtherGateways()).isZero();
     assertThat(held(gateway, "migrated_job")).isEqualTo(spooledRun.values());
     assertThat(spooled(spool)).isEmpty();
+  }
+
+  @Test
+  void onAFullDiskARunStillGoesOutAfterTheOlderSpooledOnesWhichNeverOverwriteIt() throws Exception {
+    Path spool = work.resolve("spool");
+    int port = Pushgateway.freePort();
+    URI later = URI.create("http://127.0.0.1:" + port);
+    BatchPush down = BatchPush.builder().gateway(later).spoolDirectory(spool).clock(clock)
+        .deadline(Duration.ofMillis(300)).build();
+    run(down, clock, "full_disk_job", 0);
+    double olderSuccess = clock.seconds();
+    assertThat(spooled(spool)).hasSize(1);
+
+    try (Pushgateway up = Pushgateway.startOnPort(port)) {
+      Process child = Children.startAfter("ulimit -f 0", "job", later.toString(), spool.toString(),
+          "full_disk_job", "3", "5000");
+      String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(child.exitValue()).as(output).isEqualTo(3);
+      assertThat(output).contains("cannot write run {job=\"full_disk_job\"} to the spool")
+          .contains("delivering it after the spooled runs").doesNotContain("LOST");
+
+      // The next delivery replays whatever is left; it must not put the older success over the newer failure.
+      BatchPush.builder().gateway(later).spoolDirectory(spool).build().flush();
+      assertThat(up.group("full_disk_job", java.util.Map.of()))
+          .containsEntry("batch_job_exit_code", 3.0)
+          .containsEntry("batch_job_last_success_timestamp_seconds", olderSuccess);
+      assertThat(spooled(spool)).isEmpty();
+      assertThat(spool.resolve("corrupt")).doesNotExist(); // no cut-off file left to pass for a corrupt run
+    }
   }
 
   @Test
