@@ -157,9 +157,10 @@ final class Spool {
         push.group(), directory, why.toString());
     String lost = "; run LOST: the spool " + directory + " cannot take it (" + why + ")";
     Replay replay = replay(delivery, deadlineNanos, held, null, null, null);
-    if (replay.stoppedBy != null) {
+    if (!replay.finished) {
       throw withSuffix(replay.stoppedBy, lost);
     }
+    // Sent even when an older run of its group was refused: the index trims that one whenever it goes out.
     try {
       send(push, delivery, deadlineNanos, held);
     } catch (PushException e) {
@@ -233,6 +234,8 @@ final class Spool {
     int dropped;
     int setAside;
     PushException stoppedBy;
+    /** Every run was tried (some groups may have been refused); false when the replay stopped early. */
+    boolean finished;
     GatewayRejectedException ownRejected;
     /** Groups the gateway refused for good in this replay (a proxy's 403 for one job, a 413 for one big run). */
     final Map<String, GatewayRejectedException> refused = new HashMap<>();
@@ -350,6 +353,7 @@ final class Spool {
       Files.deleteIfExists(file);
       r.delivered++;
     }
+    r.finished = true;
     return r;
   }
 
