@@ -130,10 +130,7 @@ public final class BatchPush {
    * in the spool.
    */
   public SpoolReport flush() {
-    if (spool == null) {
-      return SpoolReport.EMPTY;
-    }
-    return spool.replay(requireGateway(), deadlineFromNow(), null);
+    return replay(null);
   }
 
   /**
@@ -146,11 +143,14 @@ public final class BatchPush {
   public SpoolReport flushFrom(URI previousGateway) {
     Objects.requireNonNull(previousGateway, "previousGateway == null");
     // Spooled runs name their gateway as the builder normalises it; so must the one looked for.
-    URI previous = new Builder(config).gateway(previousGateway).gateway;
+    return replay(Builder.checkedGateway(previousGateway).toString());
+  }
+
+  private SpoolReport replay(String adoptFrom) {
     if (spool == null) {
       return SpoolReport.EMPTY;
     }
-    return spool.replay(requireGateway(), deadlineFromNow(), previous.toString());
+    return spool.replay(requireGateway(), deadlineFromNow(), adoptFrom);
   }
 
   /** The grouping labels every run of this instance is pushed with, besides {@code job}. */
@@ -298,6 +298,12 @@ public final class BatchPush {
      * Credentials do not belong in the URL; use {@link #basicAuth} or {@link #bearerToken}.
      */
     public Builder gateway(URI gateway) {
+      this.gateway = checkedGateway(gateway);
+      return this;
+    }
+
+    /** {@code gateway} as every delivery and spooled run names it, once it is known to be a gateway URL. */
+    static URI checkedGateway(URI gateway) {
       Objects.requireNonNull(gateway, "gateway == null");
       String scheme = gateway.getScheme() == null ? "" : gateway.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https")) {
@@ -316,8 +322,7 @@ public final class BatchPush {
         throw new IllegalArgumentException("Invalid gateway URL: '" + PushgatewaySink.redacted(gateway)
             + "' (no query or fragment; a path prefix such as /pgw is fine)");
       }
-      this.gateway = URI.create(PushgatewaySink.stripTrailingSlash(gateway.toString()));
-      return this;
+      return URI.create(PushgatewaySink.stripTrailingSlash(gateway.toString()));
     }
 
     /** Adds a grouping label to every run: it becomes part of the group the runs are pushed to. */

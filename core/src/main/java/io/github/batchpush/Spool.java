@@ -269,7 +269,7 @@ final class Spool {
     String gateway = gatewayOf(delivery);
     // A group refused for good waits, the other groups go on: order across groups does not matter, and within a
     // group the delivered index keeps an older run from overwriting a newer one whenever it is sent.
-    GatewayRejectedException firstRefusal = null;
+    int firstRefusedStatus = 0;
     String firstRefusedJob = null;
     for (Path file : runs) {
       if (System.nanoTime() >= deadlineNanos) {
@@ -299,7 +299,7 @@ final class Spool {
             spooled.group(), spooled.finishedAt, maxAge);
         continue;
       }
-      if (spooledFor != null && !spooledFor.equals(gateway) && !spooledFor.equals(adoptFrom)) {
+      if (!takes(spooledFor, gateway, adoptFrom)) {
         // Spooled by a job of another gateway sharing this spool (the default one is per user): it waits for a
         // delivery to that gateway, and must not block or be sent to this one.
         continue;
@@ -313,13 +313,13 @@ final class Spool {
       } catch (GatewayRejectedException e) {
         if (e.status() != 400) {
           r.stoppedBy = e;
-          if (e.isTransient() || firstRefusal != null && firstRefusal.status() == e.status()
-              && !firstRefusedJob.equals(spooled.job)) {
+          if (e.isTransient()
+              || firstRefusedJob != null && e.status() == firstRefusedStatus && !spooled.job.equals(firstRefusedJob)) {
             // Overloaded, or a second job refused the same way (wrong credentials): the rest would fare no better.
             return r;
           }
-          if (firstRefusal == null) {
-            firstRefusal = e;
+          if (firstRefusedJob == null) {
+            firstRefusedStatus = e.status();
             firstRefusedJob = spooled.job;
           }
           r.refused.put(group, e);
@@ -545,6 +545,14 @@ final class Spool {
   }
 
   /**
+   * Whether a delivery to {@code gateway} (adopting the runs of {@code adoptFrom}, or of none when null) sends a run
+   * spooled for {@code spooledFor}; a run spooled without a gateway goes to any.
+   */
+  private static boolean takes(String spooledFor, String gateway, String adoptFrom) {
+    return spooledFor == null || spooledFor.equals(gateway) || spooledFor.equals(adoptFrom);
+  }
+
+  /**
    * How many spooled runs wait for {@code gateway} or {@code adoptFrom} (or for any gateway; unreadable ones
    * included); how many wait for which other gateway goes to {@code others}.
    */
@@ -553,7 +561,7 @@ final class Spool {
     for (Path file : runs()) {
       try {
         String spooledFor = load(file).getProperty("gateway");
-        if (spooledFor == null || spooledFor.equals(gateway) || spooledFor.equals(adoptFrom)) {
+        if (takes(spooledFor, gateway, adoptFrom)) {
           n++;
         } else {
           others.merge(URI.create(spooledFor), 1, Integer::sum);

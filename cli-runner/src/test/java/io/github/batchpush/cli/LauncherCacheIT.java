@@ -48,6 +48,10 @@ class LauncherCacheIT {
         .env("XDG_CACHE_HOME", cache.toString());
   }
 
+  private static void assumeJava25() {
+    Assumptions.assumeTrue(Files.isExecutable(JAVA_25.resolve("bin/java")), "no Java 25 at " + JAVA_25);
+  }
+
   /** Runs with the JVM's class-loading log on stderr, which names where each class came from. */
   private Launch runLoggingClassLoads(String job) {
     return runWithCache(job).env("BATCHPUSH_JAVA_OPTS", "-Xlog:class+load=info:stderr:none");
@@ -114,7 +118,7 @@ class LauncherCacheIT {
 
   @Test
   void onJava25TheLauncherBuildsAnAotCacheAndRunsFromIt() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(JAVA_25.resolve("bin/java")), "no Java 25 at " + JAVA_25);
+    assumeJava25();
 
     Launch.Result first = runWithCache("aot_a").env("JAVA_HOME", JAVA_25.toString()).run();
     assertThat(first.exitCode()).isZero();
@@ -134,7 +138,7 @@ class LauncherCacheIT {
 
   @Test
   void onJava25ADamagedAotCacheNeitherFailsARunNorPrintsAnything() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(JAVA_25.resolve("bin/java")), "no Java 25 at " + JAVA_25);
+    assumeJava25();
     runWithCache("aot_d").env("JAVA_HOME", JAVA_25.toString()).run();
     Path cacheFile = awaitArchive(".aot");
     byte[] whole = Files.readAllBytes(cacheFile);
@@ -186,7 +190,7 @@ class LauncherCacheIT {
 
   @Test
   void theLauncherRunsOnJava25ViaJavaHome() {
-    Assumptions.assumeTrue(Files.isExecutable(JAVA_25.resolve("bin/java")), "no Java 25 at " + JAVA_25);
+    assumeJava25();
 
     Launch.Result r = batchpush("--version").env("JAVA_HOME", JAVA_25.toString()).run();
 
