@@ -71,7 +71,7 @@ public final class BatchPush {
     this.spool = b.spoolDisabled || delivery == null ? null
         : new Spool(b.spoolDirectory != null ? b.spoolDirectory : Spool.defaultDirectory(System.getenv()),
             b.spoolMaxRuns, b.spoolMaxAge, b.clock);
-    this.textfile = b.textfileDirectory == null ? null : new TextfileWriter(b.textfileDirectory, b.metricPrefix);
+    this.textfile = b.textfileDirectory == null ? null : new TextfileWriter(b.textfileDirectory);
   }
 
   /** A builder with the defaults: no gateway yet, prefix {@code batch_job}, a 10 s delivery deadline. */
@@ -100,10 +100,7 @@ public final class BatchPush {
    * time as well, and a caller that lost the run here would lose its real start time with it.
    */
   public JobRun start(String job) {
-    Objects.requireNonNull(job, "job == null");
-    if (job.isEmpty()) {
-      throw new IllegalArgumentException("Invalid job name: '' (a job needs a non-empty name, e.g. nightly_report)");
-    }
+    MetricNames.checkJobName(job);
     JobRun run = new JobRun(this, job, config.clock.instant(), config.maxAge);
     if (config.pushAtStart) {
       // The start time only helps hung-run alerts; a hanging gateway must not hold the job's start for the full
@@ -121,7 +118,7 @@ public final class BatchPush {
    * @throws PushException when the gateway could not be reached or refused
    */
   public void delete(String job) {
-    Objects.requireNonNull(job, "job == null");
+    MetricNames.checkJobName(job);
     requireGateway().delete(job, labels, deadlineFromNow());
   }
 
@@ -334,7 +331,7 @@ public final class BatchPush {
 
     /** Adds a grouping label written as {@code key=value}, as on command lines and in annotations. */
     public Builder label(String assignment) {
-      Map.Entry<String, String> label = MetricNames.parseLabel(assignment);
+      Map.Entry<String, String> label = Labels.label(assignment);
       labels.put(label.getKey(), label.getValue());
       return this;
     }
@@ -501,11 +498,7 @@ public final class BatchPush {
       apply(env, "BATCHPUSH_SPOOL_DIR", v -> spoolDirectory(Paths.get(v)));
       apply(env, "BATCHPUSH_TEXTFILE_DIR", v -> textfileDirectory(Paths.get(v)));
       apply(env, "BATCHPUSH_LABELS", v -> {
-        for (String part : v.split(",")) {
-          if (!part.isBlank()) {
-            label(part.trim());
-          }
-        }
+        labels.putAll(Labels.labels(v));
         return this;
       });
       String user = nonEmpty(env.get("BATCHPUSH_USERNAME"));

@@ -86,7 +86,8 @@ public final class JobRun implements AutoCloseable {
    */
   public synchronized JobRun stepGauge(String step, String name, double value) {
     Objects.requireNonNull(step, "step == null");
-    stepGauges.computeIfAbsent("step_" + MetricNames.checkStepGaugeName(name), n -> new LinkedHashMap<>())
+    stepGauges.computeIfAbsent(MetricNames.STEP_PREFIX + MetricNames.checkStepGaugeName(name),
+            n -> new LinkedHashMap<>())
         .put(step, value);
     return this;
   }
@@ -125,7 +126,7 @@ public final class JobRun implements AutoCloseable {
     if (maxAge != null) {
       add(samples, MetricNames.MAX_AGE, maxAge.toMillis() / 1000.0);
     }
-    return new Push(job, push.labels(), samples, start);
+    return new Push(push.metricPrefix(), job, push.labels(), samples, start);
   }
 
   private Push endPush(Instant end) {
@@ -143,12 +144,13 @@ public final class JobRun implements AutoCloseable {
     gauges.forEach((name, value) -> add(samples, name, value));
     String prefix = push.metricPrefix();
     stepGauges.forEach((name, bySteps) -> bySteps.forEach((step, value) -> samples.add(new Push.Sample(
-        prefix + "_" + name, MetricNames.help(name), MetricNames.STEP_LABEL, step, value))));
-    return new Push(job, push.labels(), samples, end);
+        MetricNames.name(prefix, name), MetricNames.help(name), MetricNames.STEP_LABEL, step, value))));
+    return new Push(prefix, job, push.labels(), samples, end);
   }
 
   private void add(List<Push.Sample> samples, String suffix, double value) {
-    samples.add(new Push.Sample(push.metricPrefix() + "_" + suffix, MetricNames.help(suffix), null, null, value));
+    samples.add(new Push.Sample(MetricNames.name(push.metricPrefix(), suffix), MetricNames.help(suffix), null, null,
+        value));
   }
 
   private static double seconds(Instant t) {

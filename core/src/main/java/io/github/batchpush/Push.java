@@ -12,7 +12,8 @@ import java.util.Objects;
 
 /**
  * What one POST to the gateway carries: the group (job and grouping labels), the gauge samples, and when the run it
- * describes finished, which orders spooled pushes.
+ * describes finished, which orders spooled pushes. It knows its metric prefix, and with it which sample is the last
+ * success: the one sample that an older run may still carry over a newer one, and that a failed run never sends.
  */
 final class Push {
   /** One gauge sample; {@code labelName} is null for the unlabelled run-level gauges. */
@@ -47,12 +48,14 @@ final class Push {
     }
   }
 
+  final String metricPrefix;
   final String job;
   final Map<String, String> labels;
   final List<Sample> samples;
   final Instant finishedAt;
 
-  Push(String job, Map<String, String> labels, List<Sample> samples, Instant finishedAt) {
+  Push(String metricPrefix, String job, Map<String, String> labels, List<Sample> samples, Instant finishedAt) {
+    this.metricPrefix = Objects.requireNonNull(metricPrefix, "metricPrefix");
     this.job = Objects.requireNonNull(job, "job");
     this.labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
     this.samples = List.copyOf(samples);
@@ -90,15 +93,48 @@ final class Push {
     return null;
   }
 
-  /** A copy holding only the samples named in {@code keep}. */
-  Push only(List<String> keep) {
-    List<Sample> kept = new ArrayList<>();
+  /** The name of this push's last-success sample, whether or not it carries one. */
+  String lastSuccessName() {
+    return MetricNames.name(metricPrefix, MetricNames.LAST_SUCCESS);
+  }
+
+  /** The last-success time this push carries, in seconds since the epoch, or null when the run failed. */
+  Double lastSuccess() {
+    return value(lastSuccessName());
+  }
+
+  /** A copy holding only the last-success sample, or null when there is none. */
+  Push onlyLastSuccess() {
+    Double lastSuccess = lastSuccess();
+    if (lastSuccess == null) {
+      return null;
+    }
+    return new Push(metricPrefix, job, labels, List.of(lastSuccessSample(lastSuccess)), finishedAt);
+  }
+
+  /** A copy that also carries {@code lastSuccess} (seconds since the epoch), e.g. kept from an earlier run. */
+  Push withLastSuccess(double lastSuccess) {
+    List<Sample> more = new ArrayList<>(samples);
+    more.add(lastSuccessSample(lastSuccess));
+    return new Push(metricPrefix, job, labels, more, finishedAt);
+  }
+
+  private Sample lastSuccessSample(double value) {
+    return new Sample(lastSuccessName(), MetricNames.help(MetricNames.LAST_SUCCESS), null, null, value);
+  }
+
+  /**
+   * The metric prefix of samples written before pushes recorded their prefix (spool files of an older version):
+   * every push carries the start time.
+   */
+  static String prefixOf(List<Sample> samples) {
+    String suffix = "_" + MetricNames.LAST_START;
     for (Sample s : samples) {
-      if (keep.contains(s.name)) {
-        kept.add(s);
+      if (s.labelName == null && s.name.endsWith(suffix) && s.name.length() > suffix.length()) {
+        return s.name.substring(0, s.name.length() - suffix.length());
       }
     }
-    return new Push(job, labels, kept, finishedAt);
+    return MetricNames.DEFAULT_PREFIX;
   }
 
   /** The group as the gateway names it, for log lines: {@code job="x",team="data"}. */
@@ -118,7 +154,7 @@ final class Push {
       return false;
     }
     Push p = (Push) o;
-    return job.equals(p.job) && labels.equals(p.labels) && samples.equals(p.samples)
+    return metricPrefix.equals(p.metricPrefix) && job.equals(p.job) && labels.equals(p.labels) && samples.equals(p.samples)
         && finishedAt.equals(p.finishedAt);
   }
 

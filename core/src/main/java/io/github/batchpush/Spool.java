@@ -34,6 +34,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A directory of runs that could not be delivered yet, one file each, named so that names sort by the time the run
@@ -52,7 +54,7 @@ final class Spool {
   private static final String SUFFIX = ".run";
   private static final long PID = ProcessHandle.current().pid();
   private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
-  private static final String LAST_SUCCESS_SUFFIX = "_" + MetricNames.LAST_SUCCESS;
+  private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
 
   private final Path directory;
   private final int maxRuns;
@@ -137,7 +139,7 @@ final class Spool {
       }
     } catch (IOException e) {
       // The spool itself is unusable (not creatable, not writable): deliver without it.
-      BatchPush.LOG.warn("batchpush: spool {} unusable ({}); delivering without it", directory, e.toString());
+      LOG.warn("batchpush: spool {} unusable ({}); delivering without it", directory, e.toString());
       try {
         delivery.pushAdd(push, deadlineNanos);
       } catch (PushException pe) {
@@ -153,7 +155,7 @@ final class Spool {
    */
   private void deliverUnspooled(Push push, Delivery delivery, long deadlineNanos, Held held, IOException why)
       throws IOException {
-    BatchPush.LOG.warn("batchpush: cannot write run {} to the spool {} ({}); delivering it after the spooled runs",
+    LOG.warn("batchpush: cannot write run {} to the spool {} ({}); delivering it after the spooled runs",
         push.group(), directory, why.toString());
     String lost = "; run LOST: the spool " + directory + " cannot take it (" + why + ")";
     Replay replay = replay(delivery, deadlineNanos, held, null, null, null);
@@ -200,7 +202,7 @@ final class Spool {
       return "run spooled to " + file + " for the next delivery";
     } catch (IOException | RuntimeException e) {
       // Still in flight in the journal: the next delivery spools it from there.
-      BatchPush.LOG.error("batchpush: cannot write run {} to the spool {}: {}", push.group(), directory, e.toString());
+      LOG.error("batchpush: cannot write run {} to the spool {}: {}", push.group(), directory, e.toString());
       return "run kept in the spool's journal " + directory.resolve(".lock") + " (" + e + ")";
     }
   }
@@ -261,7 +263,7 @@ final class Spool {
         Files.deleteIfExists(file);
       }
       r.dropped += excess;
-      BatchPush.LOG.error("batchpush: spool {} is full (limit {} runs): DROPPED the {} oldest", directory, maxRuns,
+      LOG.error("batchpush: spool {} is full (limit {} runs): DROPPED the {} oldest", directory, maxRuns,
           excess);
       runs = runs.subList(excess, runs.size());
     }
@@ -295,7 +297,7 @@ final class Spool {
       if (spooled.finishedAt.isBefore(oldestKept)) {
         Files.deleteIfExists(file);
         r.dropped++;
-        BatchPush.LOG.error("batchpush: DROPPED spooled run {} of {}: older than the spool's limit of {}",
+        LOG.error("batchpush: DROPPED spooled run {} of {}: older than the spool's limit of {}",
             spooled.group(), spooled.finishedAt, maxAge);
         continue;
       }
@@ -323,7 +325,7 @@ final class Spool {
             firstRefusedJob = spooled.job;
           }
           r.refused.put(group, e);
-          BatchPush.LOG.warn("batchpush: spooled run {} refused ({}); it stays spooled, the other groups go on",
+          LOG.warn("batchpush: spooled run {} refused ({}); it stays spooled, the other groups go on",
               spooled.group(), e.getMessage());
           continue;
         }
@@ -369,23 +371,17 @@ final class Spool {
     long finished = push.finishedAt.toEpochMilli();
     Push toSend = push;
     if (finished < newest[0]) {
-      List<String> lastSuccess = new ArrayList<>();
-      for (Push.Sample s : push.samples) {
-        if (s.name.endsWith(LAST_SUCCESS_SUFFIX) && s.labelName == null && s.value * 1000 > newest[1]) {
-          lastSuccess.add(s.name);
-        }
-      }
-      if (lastSuccess.isEmpty()) {
+      // Older than what went out already: of it, only a newer last success is still news.
+      Double lastSuccess = push.lastSuccess();
+      if (lastSuccess == null || lastSuccess * 1000 <= newest[1]) {
         return;
       }
-      toSend = push.only(lastSuccess);
+      toSend = push.onlyLastSuccess();
     }
     delivery.pushAdd(toSend, deadlineNanos);
     long success = newest[1];
-    for (Push.Sample s : toSend.samples) {
-      if (s.name.endsWith(LAST_SUCCESS_SUFFIX) && s.labelName == null) {
-        success = Math.max(success, (long) (s.value * 1000));
-      }
+    if (toSend.lastSuccess() != null) {
+      success = Math.max(success, (long) (toSend.lastSuccess() * 1000));
     }
     held.delivered.put(group, new long[] {Math.max(newest[0], finished), success});
     held.dirty = true;
@@ -397,7 +393,7 @@ final class Spool {
       Path file = write(push, gateway, false);
       return "run spooled to " + file + " for the next delivery";
     } catch (IOException | RuntimeException e) {
-      BatchPush.LOG.error("batchpush: run {} LOST: cannot write it to the spool {}: {}", push.group(), directory,
+      LOG.error("batchpush: run {} LOST: cannot write it to the spool {}: {}", push.group(), directory,
           e.toString());
       return "run LOST: the spool " + directory + " is not writable (" + e + ")";
     }
@@ -466,6 +462,7 @@ final class Spool {
 
   private static void toProperties(Properties p, Push push, String gateway, String prefix) {
     p.setProperty(prefix + "version", "1");
+    p.setProperty(prefix + "metricPrefix", push.metricPrefix);
     if (gateway != null) {
       p.setProperty(prefix + "gateway", gateway);
     }
@@ -528,7 +525,9 @@ final class Spool {
     if (samples.isEmpty()) {
       throw new IOException("no samples");
     }
-    return new Push(required(p, prefix + "job"), labels, samples,
+    String metricPrefix = p.getProperty(prefix + "metricPrefix");
+    return new Push(metricPrefix != null ? metricPrefix : Push.prefixOf(samples), required(p, prefix + "job"), labels,
+        samples,
         Instant.parse(required(p, prefix + "finishedAt")));
   }
 
@@ -614,7 +613,7 @@ final class Spool {
       Files.createDirectories(aside, ownerOnlyDirectory());
     }
     Files.move(file, aside.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-    BatchPush.LOG.error("batchpush: spooled run {} moved to {}/: {}", file.getFileName(), aside, detail);
+    LOG.error("batchpush: spooled run {} moved to {}/: {}", file.getFileName(), aside, detail);
   }
 
   private void createDirectory() throws IOException {
@@ -728,7 +727,7 @@ final class Spool {
       try {
         p.load(new StringReader(new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8)));
       } catch (IOException | RuntimeException e) {
-        BatchPush.LOG.warn("batchpush: ignoring unreadable journal {} ({})", directory.resolve(".lock"), e.toString());
+        LOG.warn("batchpush: ignoring unreadable journal {} ({})", directory.resolve(".lock"), e.toString());
         dirty = true;
         return;
       }
@@ -748,7 +747,7 @@ final class Spool {
         try {
           killed = fromProperties(p, IN_FLIGHT);
         } catch (IOException | RuntimeException e) {
-          BatchPush.LOG.error("batchpush: run in flight in {} LOST: unreadable ({})", directory.resolve(".lock"),
+          LOG.error("batchpush: run in flight in {} LOST: unreadable ({})", directory.resolve(".lock"),
               e.toString());
           dirty = true;
           return;
@@ -756,7 +755,7 @@ final class Spool {
         // If this write fails, the IOException leaves the journal as it is: the run stays in flight for a delivery
         // that can spool it, and this one goes on without the spool.
         Path file = Spool.this.write(killed, p.getProperty(IN_FLIGHT + "gateway"), true);
-        BatchPush.LOG.warn("batchpush: a delivery was killed while pushing {}; spooled it to {}", killed.group(), file);
+        LOG.warn("batchpush: a delivery was killed while pushing {}; spooled it to {}", killed.group(), file);
         dirty = true;
       }
     }

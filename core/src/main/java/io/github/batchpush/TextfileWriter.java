@@ -33,11 +33,9 @@ final class TextfileWriter {
   private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
   private final Path directory;
-  private final String lastSuccessName;
 
-  TextfileWriter(Path directory, String metricPrefix) {
+  TextfileWriter(Path directory) {
     this.directory = directory.toAbsolutePath().normalize();
-    this.lastSuccessName = metricPrefix + "_" + MetricNames.LAST_SUCCESS;
   }
 
   Path directory() {
@@ -93,7 +91,7 @@ final class TextfileWriter {
         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock ignored = lockBefore(channel, deadlineNanos, file)) {
       removeAbandonedTemporaryFiles(file);
-      Push complete = push.value(lastSuccessName) == null ? withPreviousSuccess(push, file) : push;
+      Push complete = push.lastSuccess() == null ? withPreviousSuccess(push, file) : push;
       Path tmp = directory.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "-"
           + Long.toHexString(System.nanoTime()) + ".tmp");
       try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
@@ -140,13 +138,10 @@ final class TextfileWriter {
     } catch (NoSuchFileException e) {
       return push;
     }
+    String name = push.lastSuccessName();
     for (String line : lines) {
-      if (line.startsWith(lastSuccessName + "{") || line.startsWith(lastSuccessName + " ")) {
-        double previous = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        List<Push.Sample> samples = new ArrayList<>(push.samples);
-        samples.add(new Push.Sample(lastSuccessName, MetricNames.help(MetricNames.LAST_SUCCESS), null, null,
-            previous));
-        return new Push(push.job, push.labels, samples, push.finishedAt);
+      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+        return push.withLastSuccess(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
       }
     }
     return push;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.github.batchpush.testing.FaultServer;
 import io.github.batchpush.testing.FaultServer.Fault;
 import io.github.batchpush.testing.Pushgateway;
+import io.github.batchpush.testing.RealPushgateway;
 import io.github.batchpush.testing.WebConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -18,8 +19,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,20 +26,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Delivery to the real Pushgateway, and to a fake one for the faults the real one cannot produce. */
 class GatewayDeliveryTest {
+  @RealPushgateway
   static Pushgateway gateway;
 
   @TempDir
   Path tmp;
-
-  @BeforeAll
-  static void startGateway() {
-    gateway = Pushgateway.start();
-  }
-
-  @AfterAll
-  static void stopGateway() {
-    gateway.close();
-  }
 
   private BatchPush.Builder to(URI uri) {
     return BatchPush.builder().gateway(uri).noSpool();

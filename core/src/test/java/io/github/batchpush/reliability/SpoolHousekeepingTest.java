@@ -105,7 +105,7 @@ class SpoolHousekeepingTest {
     assertThat(held(gateway, "corrupt_job")).isEqualTo(merged(spooledRun.values(), next.values()));
     assertThat(spooled(spool)).isEmpty();
     assertThat(spool.resolve("corrupt").resolve(corrupt.getFileName())).exists();
-    assertThat(logText()).contains("ERROR io.github.batchpush.BatchPush - batchpush: spooled run "
+    assertThat(logText()).contains("ERROR io.github.batchpush.Spool - batchpush: spooled run "
         + "000000000001000000000-corrupt.run moved to " + spool.resolve("corrupt")
         + "/: unreadable (java.io.IOException: unknown spool format version null)");
   }
@@ -136,7 +136,7 @@ class SpoolHousekeepingTest {
     SpoolReport report = to(front.uri()).spoolLimits(3, Duration.ofDays(7)).build().flush();
 
     assertThat(report.toString()).isEqualTo("delivered 3, remaining 0, dropped 2, set aside 0");
-    assertThat(logText()).contains("ERROR io.github.batchpush.BatchPush - batchpush: spool " + spool
+    assertThat(logText()).contains("ERROR io.github.batchpush.Spool - batchpush: spool " + spool
         + " is full (limit 3 runs): DROPPED the 2 oldest");
     // Runs 2, 3 and 4 arrived; run 0, the only success, was dropped.
     assertThat(held(gateway, "bounded_job")).containsEntry("batch_job_exit_code", 4.0)
@@ -164,7 +164,7 @@ class SpoolHousekeepingTest {
     SpoolReport report = recovered().flush();
 
     assertThat(report.toString()).isEqualTo("delivered 0, remaining 0, dropped 2, set aside 0");
-    assertThat(logText()).contains("ERROR io.github.batchpush.BatchPush - batchpush: DROPPED spooled run "
+    assertThat(logText()).contains("ERROR io.github.batchpush.Spool - batchpush: DROPPED spooled run "
         + "{job=\"aged_job\"} of 2026-11-25T12:00:05Z: older than the spool's limit of PT168H");
     assertThat(held(gateway, "aged_job")).isEmpty();
   }
