@@ -1,29 +1,16 @@
 package io.github.batchpush;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,37 +38,79 @@ import org.slf4j.LoggerFactory;
  * with the labels of one job.
  */
 public final class BatchPush {
-  static final Logger LOG = LoggerFactory.getLogger(BatchPush.class);
+  private static final Logger LOG = LoggerFactory.getLogger(BatchPush.class);
 
   /** The gateway that {@link #fromEnvironment()} and the CLI use when none is configured. */
-  public static final URI DEFAULT_GATEWAY = URI.create("http://localhost:9091");
+  public static final URI DEFAULT_GATEWAY = Defaults.gateway();
 
-  private final Builder config;
+  /** How an instance authenticates to the gateway. */
+  public enum Authentication {
+    /** No credentials are sent. */
+    NONE,
+    /** HTTP basic authentication. */
+    BASIC,
+    /** An {@code Authorization: Bearer} token. */
+    BEARER
+  }
+
+  private final URI gateway;
   private final Map<String, String> labels;
+  private final String metricPrefix;
+  private final Credentials credentials;
+  private final TrustMaterial trust;
+  private final Duration connectTimeout;
+  private final Duration readTimeout;
+  private final Duration deadline;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final boolean pushAtStart;
+  private final Duration maxAge;
+  private final boolean strict;
+  private final Path spoolDirectory;
+  private final int spoolMaxRuns;
+  private final Duration spoolMaxAge;
+  private final Path textfileDirectory;
+  private final Clock clock;
+
   private final Delivery delivery;
   private final Spool spool;
   private final TextfileWriter textfile;
 
-  private BatchPush(Builder b) {
-    this.config = new Builder(b);
+  private BatchPush(Builder b, Credentials credentials, TrustMaterial trust) {
+    this.gateway = b.gateway;
     this.labels = Collections.unmodifiableMap(new LinkedHashMap<>(b.labels));
-    this.delivery = b.gateway == null ? null : new Delivery(
-        new PushgatewaySink(b.gateway, b.authorization(), b.sslSocketFactory(), b.connectTimeout, b.readTimeout),
-        b.initialBackoff, b.maxBackoff);
+    this.metricPrefix = b.metricPrefix;
+    this.credentials = credentials;
+    this.trust = trust;
+    this.connectTimeout = b.connectTimeout;
+    this.readTimeout = b.readTimeout;
+    this.deadline = b.deadline;
+    this.initialBackoff = b.initialBackoff;
+    this.maxBackoff = b.maxBackoff;
+    this.pushAtStart = b.pushAtStart;
+    this.maxAge = b.maxAge;
+    this.strict = b.strict;
+    this.spoolMaxRuns = b.spoolMaxRuns;
+    this.spoolMaxAge = b.spoolMaxAge;
+    this.textfileDirectory = b.textfileDirectory;
+    this.clock = b.clock;
+    this.delivery = gateway == null ? null : new Delivery(new PushgatewaySink(gateway, credentials.authorization(),
+        trust == null ? null : trust.socketFactory(), connectTimeout, readTimeout), initialBackoff, maxBackoff);
     this.spool = b.spoolDisabled || delivery == null ? null
         : new Spool(b.spoolDirectory != null ? b.spoolDirectory : Spool.defaultDirectory(System.getenv()),
-            b.spoolMaxRuns, b.spoolMaxAge, b.clock);
-    this.textfile = b.textfileDirectory == null ? null : new TextfileWriter(b.textfileDirectory);
+            spoolMaxRuns, spoolMaxAge, clock);
+    this.spoolDirectory = spool == null ? null : spool.directory();
+    this.textfile = textfileDirectory == null ? null : new TextfileWriter(textfileDirectory);
   }
 
-  /** A builder with the defaults: no gateway yet, prefix {@code batch_job}, a 10 s delivery deadline. */
+  /** A builder with the defaults of {@link Defaults}: no gateway yet, prefix {@code batch_job}, a 10 s deadline. */
   public static Builder builder() {
     return new Builder();
   }
 
   /**
    * A {@code BatchPush} configured from {@code BATCHPUSH_*} environment variables, with the gateway defaulting to
-   * {@code http://localhost:9091}. See {@link Builder#environment(Map)} for the variables.
+   * {@code http://localhost:9091}. See {@link Setting} for the variables.
    *
    * @throws IllegalArgumentException naming the variable and its value when one is invalid
    */
@@ -91,7 +120,7 @@ public final class BatchPush {
 
   /** A builder holding this instance's configuration, to make a changed copy. */
   public Builder newBuilder() {
-    return new Builder(config);
+    return new Builder(this);
   }
 
   /**
@@ -101,13 +130,11 @@ public final class BatchPush {
    */
   public JobRun start(String job) {
     MetricNames.checkJobName(job);
-    JobRun run = new JobRun(this, job, config.clock.instant(), config.maxAge);
-    if (config.pushAtStart) {
+    JobRun run = new JobRun(this, job, clock.instant(), maxAge);
+    if (pushAtStart && delivery != null) {
       // The start time only helps hung-run alerts; a hanging gateway must not hold the job's start for the full
       // deadline (the end-of-run push carries the start time too).
-      if (delivery != null) {
-        deliverQuietly(run.startPush(), config.deadline.dividedBy(4), false);
-      }
+      deliverQuietly(run.startPush(), deadline.dividedBy(4), false);
     }
     return run;
   }
@@ -138,9 +165,8 @@ public final class BatchPush {
    * @throws IllegalArgumentException when {@code previousGateway} is not a gateway URL
    */
   public SpoolReport flushFrom(URI previousGateway) {
-    Objects.requireNonNull(previousGateway, "previousGateway == null");
     // Spooled runs name their gateway as the builder normalises it; so must the one looked for.
-    return replay(Builder.checkedGateway(previousGateway).toString());
+    return replay(GatewayUrl.check(previousGateway).toString());
   }
 
   private SpoolReport replay(String adoptFrom) {
@@ -157,41 +183,92 @@ public final class BatchPush {
 
   /** The gateway this instance pushes to, or null when it only writes textfiles. */
   public URI gateway() {
-    return config.gateway;
+    return gateway;
+  }
+
+  /** The prefix of every metric name. */
+  public String metricPrefix() {
+    return metricPrefix;
+  }
+
+  /** How this instance authenticates to the gateway. */
+  public Authentication authentication() {
+    return credentials.scheme();
+  }
+
+  /** The basic-auth user, or null without basic auth. */
+  public String username() {
+    return credentials.username();
+  }
+
+  /** The PEM file of CA certificates trusted for an https gateway, or null for the JVM's defaults. */
+  public Path caCertificates() {
+    return trust == null ? null : trust.caCertificates();
+  }
+
+  /** Longest wait for a connection in one attempt. */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** Longest wait for the gateway's answer in one attempt. */
+  public Duration readTimeout() {
+    return readTimeout;
+  }
+
+  /** The most one delivery may take, retries and spool replay included. */
+  public Duration deadline() {
+    return deadline;
+  }
+
+  /** Whether the start time is also pushed when a run starts. */
+  public boolean pushAtStart() {
+    return pushAtStart;
+  }
+
+  /** The freshness SLO every run declares unless it sets its own, or null. */
+  public Duration maxAge() {
+    return maxAge;
+  }
+
+  /** Whether delivery problems are thrown from {@link JobRun#close()} rather than only logged. */
+  public boolean strict() {
+    return strict;
   }
 
   /** The spool directory, or null when spooling is off. */
   public Path spoolDirectory() {
-    return spool == null ? null : spool.directory();
+    return spoolDirectory;
   }
 
-  String metricPrefix() {
-    return config.metricPrefix;
+  /** The directory runs are also written to for node_exporter's textfile collector, or null. */
+  public Path textfileDirectory() {
+    return textfileDirectory;
   }
 
   Clock clock() {
-    return config.clock;
+    return clock;
   }
 
   /** Delivers the end-of-run push: textfile first (local, cannot hang), then the gateway via the spool. */
   void finish(Push push) {
     if (textfile != null) {
       try {
-        textfile.write(push, System.nanoTime() + config.deadline.toNanos());
+        textfile.write(push, System.nanoTime() + deadline.toNanos());
       } catch (IOException | RuntimeException e) {
         LOG.warn("batchpush: writing textfile for {} to {} failed: {}", push.group(), textfile.directory(),
             e.toString());
-        if (config.strict) {
+        if (strict) {
           throw new PushException("writing textfile for " + push.group() + " failed: " + e, e);
         }
       }
     }
     if (delivery != null) {
-      deliverQuietly(push, config.deadline, config.strict);
+      deliverQuietly(push, deadline, strict);
     }
   }
 
-  private void deliverQuietly(Push push, Duration budget, boolean strict) {
+  private void deliverQuietly(Push push, Duration budget, boolean strictly) {
     try {
       if (spool != null) {
         spool.deliver(push, delivery, System.nanoTime() + budget.toNanos());
@@ -200,13 +277,13 @@ public final class BatchPush {
       }
     } catch (PushException e) {
       LOG.warn("batchpush: {}", e.getMessage());
-      if (strict) {
+      if (strictly) {
         throw e;
       }
     } catch (RuntimeException e) {
       // A bug of ours must not break the job either; the run may be lost, so say so loudly.
       LOG.error("batchpush: delivery of {} failed unexpectedly, the run may be LOST: {}", push.group(), e.toString());
-      if (strict) {
+      if (strictly) {
         throw new PushException("delivery of " + push.group() + " failed unexpectedly: " + e, e);
       }
     }
@@ -220,23 +297,23 @@ public final class BatchPush {
   }
 
   private long deadlineFromNow() {
-    return System.nanoTime() + config.deadline.toNanos();
+    return System.nanoTime() + deadline.toNanos();
   }
 
   @Override
   public String toString() {
-    return "BatchPush{gateway=" + config.gateway + ", labels=" + labels + ", metricPrefix=" + config.metricPrefix
-        + ", auth=" + (config.bearerToken != null ? "bearer" : config.username != null ? "basic" : "none") + "}";
+    return "BatchPush{gateway=" + gateway + ", labels=" + labels + ", metricPrefix=" + metricPrefix + ", auth="
+        + credentials + "}";
   }
 
   /**
-   * Configures a {@link BatchPush}. Setters check their argument; {@link #build()} checks that the parts fit and
-   * reads secret files.
+   * Configures a {@link BatchPush}. Setters check their argument; {@link #build()} checks that the parts fit, applies
+   * the precedence rules and reads secret files. Every setting starts at its {@link Defaults default}.
    */
   public static final class Builder {
     private URI gateway;
     private final Map<String, String> labels = new LinkedHashMap<>();
-    private String metricPrefix = MetricNames.DEFAULT_PREFIX;
+    private String metricPrefix = Defaults.METRIC_PREFIX;
     private String username;
     private String password;
     private Path passwordFile;
@@ -245,49 +322,56 @@ public final class BatchPush {
     private Path caCertificates;
     private Path trustStore;
     private char[] trustStorePassword;
-    private Duration connectTimeout = Duration.ofSeconds(3);
-    private Duration readTimeout = Duration.ofSeconds(5);
-    private Duration deadline = Duration.ofSeconds(10);
-    private Duration initialBackoff = Duration.ofMillis(200);
-    private Duration maxBackoff = Duration.ofSeconds(2);
+    private Duration connectTimeout = Defaults.connectTimeout();
+    private Duration readTimeout = Defaults.readTimeout();
+    private Duration deadline = Defaults.deadline();
+    private Duration initialBackoff = Defaults.retryBackoff();
+    private Duration maxBackoff = Defaults.maxRetryBackoff();
     private boolean pushAtStart;
     private Duration maxAge;
     private boolean strict;
     private Path spoolDirectory;
     private boolean spoolDisabled;
-    private int spoolMaxRuns = 10_000;
-    private Duration spoolMaxAge = Duration.ofDays(7);
+    private int spoolMaxRuns = Defaults.SPOOL_MAX_RUNS;
+    private Duration spoolMaxAge = Defaults.spoolMaxAge();
     private Path textfileDirectory;
     private Clock clock = Clock.systemUTC();
+    /** What each setting was last set through (an environment variable, an option), for messages. */
+    private final Map<Setting, String> keys = new EnumMap<>(Setting.class);
+    private Function<Setting, String> keyNames = Setting::builderMethod;
+    private boolean namedByFace;
 
     Builder() {}
 
-    private Builder(Builder o) {
-      gateway = o.gateway;
-      labels.putAll(o.labels);
-      metricPrefix = o.metricPrefix;
-      username = o.username;
-      password = o.password;
-      passwordFile = o.passwordFile;
-      bearerToken = o.bearerToken;
-      bearerTokenFile = o.bearerTokenFile;
-      caCertificates = o.caCertificates;
-      trustStore = o.trustStore;
-      trustStorePassword = o.trustStorePassword;
-      connectTimeout = o.connectTimeout;
-      readTimeout = o.readTimeout;
-      deadline = o.deadline;
-      initialBackoff = o.initialBackoff;
-      maxBackoff = o.maxBackoff;
-      pushAtStart = o.pushAtStart;
-      maxAge = o.maxAge;
-      strict = o.strict;
-      spoolDirectory = o.spoolDirectory;
-      spoolDisabled = o.spoolDisabled;
-      spoolMaxRuns = o.spoolMaxRuns;
-      spoolMaxAge = o.spoolMaxAge;
-      textfileDirectory = o.textfileDirectory;
-      clock = o.clock;
+    private Builder(BatchPush p) {
+      gateway = p.gateway;
+      labels.putAll(p.labels);
+      metricPrefix = p.metricPrefix;
+      if (p.credentials.scheme() == Authentication.BASIC) {
+        username = p.credentials.username();
+        password = p.credentials.secret();
+      } else if (p.credentials.scheme() == Authentication.BEARER) {
+        bearerToken = p.credentials.secret();
+      }
+      if (p.trust != null) {
+        caCertificates = p.trust.caCertificates();
+        trustStore = p.trust.trustStore();
+        trustStorePassword = p.trust.trustStorePassword();
+      }
+      connectTimeout = p.connectTimeout;
+      readTimeout = p.readTimeout;
+      deadline = p.deadline;
+      initialBackoff = p.initialBackoff;
+      maxBackoff = p.maxBackoff;
+      pushAtStart = p.pushAtStart;
+      maxAge = p.maxAge;
+      strict = p.strict;
+      spoolDirectory = p.spoolDirectory;
+      spoolDisabled = p.spool == null && p.delivery != null;
+      spoolMaxRuns = p.spoolMaxRuns;
+      spoolMaxAge = p.spoolMaxAge;
+      textfileDirectory = p.textfileDirectory;
+      clock = p.clock;
     }
 
     /**
@@ -295,31 +379,14 @@ public final class BatchPush {
      * Credentials do not belong in the URL; use {@link #basicAuth} or {@link #bearerToken}.
      */
     public Builder gateway(URI gateway) {
-      this.gateway = checkedGateway(gateway);
+      this.gateway = GatewayUrl.check(gateway);
       return this;
     }
 
-    /** {@code gateway} as every delivery and spooled run names it, once it is known to be a gateway URL. */
-    static URI checkedGateway(URI gateway) {
-      Objects.requireNonNull(gateway, "gateway == null");
-      String scheme = gateway.getScheme() == null ? "" : gateway.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("http") && !scheme.equals("https")) {
-        throw new IllegalArgumentException("Invalid gateway URL: '" + PushgatewaySink.redacted(gateway)
-            + "' (use http:// or https://, e.g. http://localhost:9091)");
-      }
-      if (gateway.getHost() == null) {
-        throw new IllegalArgumentException("Invalid gateway URL: '" + PushgatewaySink.redacted(gateway)
-            + "' (no host; use e.g. http://localhost:9091)");
-      }
-      if (gateway.getRawUserInfo() != null) {
-        throw new IllegalArgumentException("Invalid gateway URL: credentials in the URL would end up in logs; "
-            + "remove them and use a username and password (BATCHPUSH_USERNAME, BATCHPUSH_PASSWORD)");
-      }
-      if (gateway.getRawQuery() != null || gateway.getRawFragment() != null) {
-        throw new IllegalArgumentException("Invalid gateway URL: '" + PushgatewaySink.redacted(gateway)
-            + "' (no query or fragment; a path prefix such as /pgw is fine)");
-      }
-      return URI.create(PushgatewaySink.stripTrailingSlash(gateway.toString()));
+    /** Pushes to no gateway: runs are only written to the {@link #textfileDirectory textfile directory}. */
+    public Builder noGateway() {
+      this.gateway = null;
+      return this;
     }
 
     /** Adds a grouping label to every run: it becomes part of the group the runs are pushed to. */
@@ -332,8 +399,7 @@ public final class BatchPush {
     /** Adds a grouping label written as {@code key=value}, as on command lines and in annotations. */
     public Builder label(String assignment) {
       Map.Entry<String, String> label = Labels.label(assignment);
-      labels.put(label.getKey(), label.getValue());
-      return this;
+      return label(label.getKey(), label.getValue());
     }
 
     /** The prefix of every metric name; default {@code batch_job}. */
@@ -344,31 +410,41 @@ public final class BatchPush {
 
     /** HTTP basic authentication. The password is never logged. */
     public Builder basicAuth(String username, String password) {
-      this.username = Objects.requireNonNull(username, "username == null");
-      this.password = Objects.requireNonNull(password, "password == null");
-      this.passwordFile = null;
-      return this;
+      return username(username).password(password);
     }
 
     /** HTTP basic authentication with the password read from {@code passwordFile} by {@link #build()}. */
     public Builder basicAuth(String username, Path passwordFile) {
+      return username(username).passwordFile(passwordFile);
+    }
+
+    /** The basic-auth user; {@link #build()} requires a {@link #password} or {@link #passwordFile} with it. */
+    public Builder username(String username) {
       this.username = Objects.requireNonNull(username, "username == null");
-      this.passwordFile = Objects.requireNonNull(passwordFile, "passwordFile == null");
-      this.password = null;
       return this;
     }
 
-    /** An {@code Authorization: Bearer} token. Never logged. */
+    /** The basic-auth password. Never logged; a {@link #passwordFile} wins over it. */
+    public Builder password(String password) {
+      this.password = Objects.requireNonNull(password, "password == null");
+      return this;
+    }
+
+    /** A file holding the basic-auth password, read by {@link #build()}. */
+    public Builder passwordFile(Path passwordFile) {
+      this.passwordFile = Objects.requireNonNull(passwordFile, "passwordFile == null");
+      return this;
+    }
+
+    /** An {@code Authorization: Bearer} token. Never logged; a token file wins over it. */
     public Builder bearerToken(String token) {
       this.bearerToken = Objects.requireNonNull(token, "bearerToken == null");
-      this.bearerTokenFile = null;
       return this;
     }
 
     /** A bearer token read from {@code tokenFile} by {@link #build()}. */
     public Builder bearerToken(Path tokenFile) {
       this.bearerTokenFile = Objects.requireNonNull(tokenFile, "bearerTokenFile == null");
-      this.bearerToken = null;
       return this;
     }
 
@@ -406,7 +482,8 @@ public final class BatchPush {
     /** The first pause between retries; it doubles per retry up to 2 s, with jitter. Default 200 ms. */
     public Builder retryBackoff(Duration initialBackoff) {
       this.initialBackoff = positive(initialBackoff, "retryBackoff");
-      this.maxBackoff = initialBackoff.compareTo(Duration.ofSeconds(2)) > 0 ? initialBackoff : Duration.ofSeconds(2);
+      Duration max = Defaults.maxRetryBackoff();
+      this.maxBackoff = initialBackoff.compareTo(max) > 0 ? initialBackoff : max;
       return this;
     }
 
@@ -473,53 +550,51 @@ public final class BatchPush {
     }
 
     /**
-     * Applies the {@code BATCHPUSH_*} variables present in {@code env}; absent ones leave the builder as it is.
+     * Sets {@code setting} from its text form, as an environment variable or a command-line option gives it;
+     * {@code key} is how the user gave it ({@code --deadline}, {@code BATCHPUSH_DEADLINE}, {@code batchpush.deadline})
+     * and how messages name it from now on.
      *
-     * <table>
-     *   <caption>Variables</caption>
-     *   <tr><td>BATCHPUSH_GATEWAY</td><td>gateway URL</td></tr>
-     *   <tr><td>BATCHPUSH_USERNAME, BATCHPUSH_PASSWORD, BATCHPUSH_PASSWORD_FILE</td><td>basic auth</td></tr>
-     *   <tr><td>BATCHPUSH_BEARER_TOKEN, BATCHPUSH_BEARER_TOKEN_FILE</td><td>bearer token</td></tr>
-     *   <tr><td>BATCHPUSH_CA_CERT</td><td>PEM file of CA certificates to trust</td></tr>
-     *   <tr><td>BATCHPUSH_LABELS</td><td>grouping labels, {@code key=value,key=value}</td></tr>
-     *   <tr><td>BATCHPUSH_METRIC_PREFIX</td><td>metric prefix</td></tr>
-     *   <tr><td>BATCHPUSH_DEADLINE</td><td>delivery deadline, e.g. {@code 10s}</td></tr>
-     *   <tr><td>BATCHPUSH_SPOOL_DIR</td><td>spool directory</td></tr>
-     *   <tr><td>BATCHPUSH_TEXTFILE_DIR</td><td>textfile collector directory</td></tr>
-     * </table>
+     * @throws IllegalArgumentException "Invalid KEY: ..." naming the value (never a secret's)
+     */
+    public Builder set(Setting setting, String text, String key) {
+      Objects.requireNonNull(setting, "setting == null");
+      Objects.requireNonNull(text, "text == null");
+      Objects.requireNonNull(key, "key == null");
+      try {
+        setting.apply(this, text);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("Invalid " + key + ": " + e.getMessage(), e);
+      }
+      keys.put(setting, key);
+      return this;
+    }
+
+    /**
+     * How messages name the settings that were not {@link #set} through a key: a face passes its own names (an
+     * option, a property); by default they are named by the builder method that sets them.
+     */
+    public Builder keyNames(Function<Setting, String> names) {
+      this.keyNames = Objects.requireNonNull(names, "names == null");
+      this.namedByFace = true;
+      return this;
+    }
+
+    /**
+     * Applies the {@code BATCHPUSH_*} variables present in {@code env} (see {@link Setting}); absent or blank ones
+     * leave the builder as it is. Unless a face gave its own {@link #keyNames}, messages then name every setting by
+     * its variable ("BATCHPUSH_USERNAME needs a password: set BATCHPUSH_PASSWORD_FILE or BATCHPUSH_PASSWORD").
      *
      * @throws IllegalArgumentException naming the variable and the value (never a secret's value)
      */
     public Builder environment(Map<String, String> env) {
-      apply(env, "BATCHPUSH_GATEWAY", v -> gateway(URI.create(v.trim())));
-      apply(env, "BATCHPUSH_METRIC_PREFIX", this::metricPrefix);
-      apply(env, "BATCHPUSH_DEADLINE", v -> deadline(Durations.parse(v)));
-      apply(env, "BATCHPUSH_CA_CERT", v -> caCertificates(Paths.get(v)));
-      apply(env, "BATCHPUSH_SPOOL_DIR", v -> spoolDirectory(Paths.get(v)));
-      apply(env, "BATCHPUSH_TEXTFILE_DIR", v -> textfileDirectory(Paths.get(v)));
-      apply(env, "BATCHPUSH_LABELS", v -> {
-        labels.putAll(Labels.labels(v));
-        return this;
-      });
-      String user = nonEmpty(env.get("BATCHPUSH_USERNAME"));
-      if (user != null) {
-        String pw = env.get("BATCHPUSH_PASSWORD");
-        String pwFile = nonEmpty(env.get("BATCHPUSH_PASSWORD_FILE"));
-        if (pwFile != null) {
-          basicAuth(user, Paths.get(pwFile));
-        } else if (pw != null) {
-          basicAuth(user, pw);
-        } else {
-          throw new IllegalArgumentException("BATCHPUSH_USERNAME is set but neither BATCHPUSH_PASSWORD nor "
-              + "BATCHPUSH_PASSWORD_FILE is: set one of them");
-        }
+      if (!namedByFace) {
+        keyNames = Setting::environmentVariable;
       }
-      String tokenFile = nonEmpty(env.get("BATCHPUSH_BEARER_TOKEN_FILE"));
-      String token = nonEmpty(env.get("BATCHPUSH_BEARER_TOKEN"));
-      if (tokenFile != null) {
-        bearerToken(Paths.get(tokenFile));
-      } else if (token != null) {
-        bearerToken(token);
+      for (Setting setting : Setting.values()) {
+        String value = env.get(setting.environmentVariable());
+        if (value != null && !value.isBlank()) {
+          set(setting, value, setting.environmentVariable());
+        }
       }
       return this;
     }
@@ -532,128 +607,18 @@ public final class BatchPush {
      */
     public BatchPush build() {
       if (gateway == null && textfileDirectory == null) {
-        throw new IllegalStateException("No gateway configured: set one with gateway(URI) or BATCHPUSH_GATEWAY "
-            + "(or a textfile directory)");
+        throw new IllegalStateException("No gateway configured: set " + key(Setting.GATEWAY) + " (or "
+            + key(Setting.TEXTFILE_DIR) + " to only write textfiles)");
       }
-      if (username != null && (bearerToken != null || bearerTokenFile != null)) {
-        throw new IllegalArgumentException("Both basic auth and a bearer token are configured: use one of them");
-      }
-      Builder resolved = new Builder(this);
-      if (passwordFile != null) {
-        resolved.password = readSecret(passwordFile, "password file");
-      }
-      if (bearerTokenFile != null) {
-        resolved.bearerToken = readSecret(bearerTokenFile, "bearer token file");
-      }
-      resolved.password = checkSecret(resolved.password, "password");
-      resolved.bearerToken = checkSecret(resolved.bearerToken, "bearer token");
-      checkSecret(username, "username");
-      return new BatchPush(resolved);
+      Credentials credentials = Credentials.resolve(
+          new Credentials.Sources(username, password, passwordFile, bearerToken, bearerTokenFile), this::key,
+          keys::get);
+      return new BatchPush(this, credentials,
+          TrustMaterial.of(caCertificates, trustStore, trustStorePassword, keys.get(Setting.CA_CERT)));
     }
 
-    String authorization() {
-      if (bearerToken != null) {
-        return "Bearer " + bearerToken;
-      }
-      if (username != null) {
-        String credentials = username + ":" + password;
-        return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
-      }
-      return null;
-    }
-
-    SSLSocketFactory sslSocketFactory() {
-      if (caCertificates == null && trustStore == null) {
-        return null;
-      }
-      try {
-        KeyStore trusted;
-        if (trustStore != null) {
-          trusted = KeyStore.getInstance(trustStore.toFile(), trustStorePassword);
-        } else {
-          trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-          trusted.load(null, null);
-        }
-        if (caCertificates != null) {
-          int i = 0;
-          for (Certificate c : readCertificates(caCertificates)) {
-            trusted.setCertificateEntry("batchpush-ca-" + i++, c);
-          }
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context.getSocketFactory();
-      } catch (IOException | GeneralSecurityException e) {
-        Path file = trustStore != null ? trustStore : caCertificates;
-        throw new IllegalArgumentException("Cannot load trusted certificates from '" + file + "': " + e.getMessage()
-            + " (give a PEM file of CA certificates, or a PKCS12/JKS truststore and its password)", e);
-      }
-    }
-
-    private static Collection<? extends Certificate> readCertificates(Path pem)
-        throws IOException, GeneralSecurityException {
-      try (InputStream in = Files.newInputStream(pem)) {
-        Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
-            .generateCertificates(in);
-        if (certificates.isEmpty()) {
-          throw new GeneralSecurityException("no certificate in the file");
-        }
-        return certificates;
-      }
-    }
-
-    /**
-     * Strips the line break a secret from a file, an env file or a Kubernetes Secret tends to end with, and refuses
-     * any other control character: it would make the HTTP header invalid, and the JDK's message for that quotes the
-     * whole header, secret included. The message here names the secret, never its value.
-     */
-    private static String checkSecret(String secret, String what) {
-      if (secret == null) {
-        return null;
-      }
-      String stripped = secret.strip();
-      for (int i = 0; i < stripped.length(); i++) {
-        char c = stripped.charAt(i);
-        if (c < 0x20 || c == 0x7f) {
-          throw new IllegalArgumentException("The " + what + " contains a control character (a line break or tab "
-              + "inside it?): remove it");
-        }
-      }
-      if (stripped.isEmpty()) {
-        throw new IllegalArgumentException("The " + what + " is empty: give the secret itself");
-      }
-      return stripped;
-    }
-
-    private static String readSecret(Path file, String what) {
-      try {
-        String secret = Files.readString(file, StandardCharsets.UTF_8).strip();
-        if (secret.isEmpty()) {
-          throw new IllegalArgumentException("The " + what + " '" + file + "' is empty: put the secret in it");
-        }
-        return secret;
-      } catch (IOException e) {
-        throw new IllegalArgumentException("Cannot read the " + what + " '" + file + "': " + e.getClass()
-            .getSimpleName() + " (check that it exists and is readable by this user)", e);
-      }
-    }
-
-    private void apply(Map<String, String> env, String name, Function<String, Builder> setter) {
-      String value = nonEmpty(env.get(name));
-      if (value == null) {
-        return;
-      }
-      try {
-        setter.apply(value);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("Invalid " + name + ": " + e.getMessage(), e);
-      }
-    }
-
-    private static String nonEmpty(String s) {
-      return s == null || s.isBlank() ? null : s;
+    private String key(Setting setting) {
+      return keys.getOrDefault(setting, keyNames.apply(setting));
     }
 
     private static Duration positive(Duration d, String what) {

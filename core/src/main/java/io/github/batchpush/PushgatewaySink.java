@@ -42,7 +42,8 @@ final class PushgatewaySink {
     try {
       this.pushGatewayBase = gateway.toURL();
     } catch (IOException e) {
-      throw new IllegalArgumentException("Invalid gateway URL: '" + gateway + "' (" + e.getMessage() + ")", e);
+      throw new IllegalArgumentException("Invalid gateway URL: '" + GatewayUrl.redacted(gateway) + "' ("
+          + e.getClass().getSimpleName() + ")", e);
     }
   }
 
@@ -102,7 +103,7 @@ final class PushgatewaySink {
     @Override
     public HttpURLConnection create(String ignoredUrlWithFormEncoding) throws IOException {
       // simpleclient built the group path with URLEncoder; ours percent-encodes it (see GroupingKeyPath).
-      URL url = URI.create(stripTrailingSlash(gateway.toString()) + "/metrics/" + path).toURL();
+      URL url = URI.create(GatewayUrl.stripTrailingSlash(gateway.toString()) + "/metrics/" + path).toURL();
       resolveWithin(url.getHost(), timeoutCap);
       HttpURLConnection raw = (HttpURLConnection) url.openConnection();
       // At least 1 ms: 0 would mean no timeout at all.
@@ -234,21 +235,5 @@ final class PushgatewaySink {
 
   static String oneLine(String text) {
     return text.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
-  }
-
-  /** {@code url} fit for a message: user info and query (where tokens hide) replaced by "***". */
-  static String redacted(URI url) {
-    String s = url.toString();
-    if (url.getRawUserInfo() != null) {
-      s = s.replace(url.getRawUserInfo() + "@", "***@");
-    }
-    int query = s.indexOf('?');
-    int fragment = s.indexOf('#');
-    int cut = query >= 0 ? query : fragment;
-    return cut >= 0 ? s.substring(0, cut + 1) + "***" : s;
-  }
-
-  static String stripTrailingSlash(String s) {
-    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 }

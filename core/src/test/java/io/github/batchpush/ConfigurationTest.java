@@ -75,8 +75,8 @@ class ConfigurationTest {
   @CsvSource(delimiter = '|', value = {
       "ftp://gw:9091|Invalid gateway URL: 'ftp://gw:9091' (use http:// or https://, e.g. http://localhost:9091)",
       "localhost:9091|Invalid gateway URL: 'localhost:9091' (use http:// or https://, e.g. http://localhost:9091)",
-      "http://u:secret@gw:9091|Invalid gateway URL: credentials in the URL would end up in logs; remove them and "
-          + "use a username and password (BATCHPUSH_USERNAME, BATCHPUSH_PASSWORD)",
+      "http://u:secret@gw:9091|Invalid gateway URL: 'http://***@gw:9091' (credentials in the URL would end up in "
+          + "logs; remove them and use a username and password: BATCHPUSH_USERNAME, BATCHPUSH_PASSWORD)",
       "http://gw:9091/?token=s3cret|Invalid gateway URL: 'http://gw:9091/?***' (no query or fragment; a path "
           + "prefix such as /pgw is fine)",
       "http://gw:9091/#s3cret|Invalid gateway URL: 'http://gw:9091/#***' (no query or fragment; a path prefix such "
@@ -91,8 +91,7 @@ class ConfigurationTest {
   @Test
   void aGatewayOrTextfileDirectoryIsRequired() {
     assertThatThrownBy(() -> BatchPush.builder().build()).isInstanceOf(IllegalStateException.class)
-        .hasMessage("No gateway configured: set one with gateway(URI) or BATCHPUSH_GATEWAY (or a textfile "
-            + "directory)");
+        .hasMessage("No gateway configured: set gateway(URI) (or textfileDirectory(Path) to only write textfiles)");
   }
 
   @Test
@@ -116,7 +115,7 @@ class ConfigurationTest {
   @Test
   void basicAuthAndBearerTokenTogetherAreRejected() {
     assertInvalid(() -> BatchPush.builder().gateway(URI.create("http://h:1")).basicAuth("u", "p").bearerToken("t")
-        .build(), "Both basic auth and a bearer token are configured: use one of them");
+        .build(), "username(String) and bearerToken(String) are both set: use basic auth or a bearer token, not both");
   }
 
   @Test
@@ -148,8 +147,9 @@ class ConfigurationTest {
     assertInvalid(() -> BatchPush.builder().environment(Map.of("BATCHPUSH_DEADLINE", "soon")),
         "Invalid BATCHPUSH_DEADLINE: Invalid duration: 'soon' (use a whole number with ms, s, m, h or d such as 90s, "
             + "5m, 26h, 1d, or ISO-8601 such as PT90S)");
-    assertInvalid(() -> BatchPush.builder().environment(Map.of("BATCHPUSH_USERNAME", "u")),
-        "BATCHPUSH_USERNAME is set but neither BATCHPUSH_PASSWORD nor BATCHPUSH_PASSWORD_FILE is: set one of them");
+    assertInvalid(() -> BatchPush.builder().gateway(URI.create("http://h:1"))
+            .environment(Map.of("BATCHPUSH_USERNAME", "u")).build(),
+        "BATCHPUSH_USERNAME needs a password: set BATCHPUSH_PASSWORD_FILE or BATCHPUSH_PASSWORD");
     assertInvalid(() -> BatchPush.builder().environment(Map.of("BATCHPUSH_LABELS", "job=x")),
         "Invalid BATCHPUSH_LABELS: Invalid label name: 'job' (the job name is the group's job label; give it as "
             + "the job name, not as a label)");

@@ -41,18 +41,18 @@ final class DeleteCommand implements Callable<Integer> {
     Console console = new Console(spec.commandLine().getErr(), connection.quiet);
     BatchPush push;
     try {
-      BatchPush.Builder b = connection.builder(System.getenv()).noSpool();
-      ConnectionOptions.labels(b, System.getenv(), labels);
+      BatchPush.Builder b = connection.builder(System.getenv(), true).noSpool();
+      labels.forEach(b::label);
       push = b.build();
-      if (job.isEmpty()) {
-        throw new IllegalArgumentException("Invalid job name: '' (a job needs a non-empty name)");
-      }
     } catch (IllegalArgumentException | IllegalStateException e) {
       console.error(e.getMessage());
       return BatchPushCli.USAGE;
     }
     try {
       push.delete(job);
+    } catch (IllegalArgumentException e) {
+      console.error(e.getMessage());
+      return BatchPushCli.USAGE;
     } catch (PushException e) {
       console.error(e.getMessage());
       return 1;

@@ -1,6 +1,7 @@
 package io.github.batchpush.cli;
 
 import io.github.batchpush.BatchPush;
+import io.github.batchpush.GatewayUrl;
 import io.github.batchpush.SpoolReport;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -43,20 +44,15 @@ final class FlushCommand implements Callable<Integer> {
     URI previous;
     SpoolReport report;
     try {
-      BatchPush.Builder b = connection.builder(System.getenv());
+      BatchPush.Builder b = connection.builder(System.getenv(), true);
       spool.applyTo(b);
       push = b.build();
-      previous = fromGateway == null ? null : ConnectionOptions.uri("--from-gateway", fromGateway);
+      previous = fromGateway == null ? null : fromGateway(fromGateway);
     } catch (IllegalArgumentException | IllegalStateException e) {
       console.error(e.getMessage());
       return BatchPushCli.USAGE;
     }
-    try {
-      report = previous == null ? push.flush() : push.flushFrom(previous);
-    } catch (IllegalArgumentException e) {
-      console.error("--from-gateway: " + e.getMessage());
-      return BatchPushCli.USAGE;
-    }
+    report = previous == null ? push.flush() : push.flushFrom(previous);
     int code = report.remaining() == 0 && report.failure() == null ? 0 : 1;
     if (code != 0 || !connection.quiet) {
       PrintWriter out = spec.commandLine().getOut();
@@ -73,5 +69,13 @@ final class FlushCommand implements Callable<Integer> {
     report.otherGateways().forEach((url, runs) -> console.info(runs + " spooled run(s) wait for " + url
         + "; if that gateway's URL changed to " + push.gateway() + ", deliver them with --from-gateway " + url));
     return code;
+  }
+
+  private static URI fromGateway(String text) {
+    try {
+      return GatewayUrl.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Invalid --from-gateway: " + e.getMessage(), e);
+    }
   }
 }

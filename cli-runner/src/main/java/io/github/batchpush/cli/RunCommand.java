@@ -1,8 +1,10 @@
 package io.github.batchpush.cli;
 
 import io.github.batchpush.BatchPush;
+import io.github.batchpush.Defaults;
+import io.github.batchpush.Durations;
 import io.github.batchpush.JobRun;
-import java.nio.file.Path;
+import io.github.batchpush.Setting;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +41,8 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExample:%n",
     footer = "  batchpush run --job backup --timeout 2h -- /usr/local/bin/backup.sh --full")
 final class RunCommand implements Callable<Integer> {
-  static final Duration DEFAULT_KILL_AFTER = Duration.ofSeconds(10);
+  /** How long COMMAND gets between TERM and KILL on timeout; supervising COMMAND is the command line's alone. */
+  static final String DEFAULT_KILL_AFTER = "10s";
 
   @Spec
   CommandSpec spec;
@@ -59,7 +62,8 @@ final class RunCommand implements Callable<Integer> {
   Duration timeout;
 
   @Option(names = "--kill-after", paramLabel = "DURATION", converter = DurationConverter.class,
-      defaultValue = "10s", description = "Grace between TERM and KILL on timeout (default: ${DEFAULT-VALUE}).")
+      defaultValue = DEFAULT_KILL_AFTER,
+      description = "Grace between TERM and KILL on timeout (default: ${DEFAULT-VALUE}).")
   Duration killAfter;
 
   @Option(names = "--max-age", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -70,14 +74,15 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--push-start", description = "Also push the start time when COMMAND starts, to alert on hung runs.")
   boolean pushStart;
 
-  @Option(names = "--metric-prefix", paramLabel = "PREFIX", defaultValue = "${env:BATCHPUSH_METRIC_PREFIX:-batch_job}",
-      description = "Prefix of every metric name (env BATCHPUSH_METRIC_PREFIX; default: ${DEFAULT-VALUE}).")
+  @Option(names = "--metric-prefix", paramLabel = "PREFIX",
+      description = "Prefix of every metric name (env BATCHPUSH_METRIC_PREFIX; default: " + Defaults.METRIC_PREFIX
+          + ").")
   String metricPrefix;
 
-  @Option(names = "--textfile-dir", paramLabel = "DIR", defaultValue = "${env:BATCHPUSH_TEXTFILE_DIR}",
+  @Option(names = "--textfile-dir", paramLabel = "DIR",
       description = "Also write the run to DIR/<job>.prom for node_exporter's textfile collector "
           + "(env BATCHPUSH_TEXTFILE_DIR).")
-  Path textfileDir;
+  String textfileDir;
 
   @Option(names = "--no-gateway", description = "Do not push; only write the textfile (needs --textfile-dir).")
   boolean noGateway;
@@ -98,7 +103,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Console console = new Console(spec.commandLine().getErr(), connection.quiet);
-    Duration grace = killAfter == null ? DEFAULT_KILL_AFTER : killAfter;
+    Duration grace = killAfter == null ? Durations.parse(DEFAULT_KILL_AFTER) : killAfter;
     Supervisor supervisor = new Supervisor(command, timeout, grace, console).handleSignals();
     JobRun run;
     try {
@@ -123,22 +128,18 @@ final class RunCommand implements Callable<Integer> {
   }
 
   BatchPush batchPush(Map<String, String> env) {
-    if (noGateway && !ConnectionOptions.given(textfileDir)) {
+    if (noGateway && textfileDir == null && isBlank(env.get(Setting.TEXTFILE_DIR.environmentVariable()))) {
       throw new IllegalArgumentException("--no-gateway leaves nowhere to record the run: add --textfile-dir DIR");
     }
     BatchPush.Builder b = connection.builder(env, !noGateway);
-    ConnectionOptions.labels(b, env, labels);
+    labels.forEach(b::label);
     if (noSpool) {
       b.noSpool();
     } else {
       spool.applyTo(b);
     }
-    if (!ConnectionOptions.blank(metricPrefix)) {
-      b.metricPrefix(metricPrefix);
-    }
-    if (ConnectionOptions.given(textfileDir)) {
-      b.textfileDirectory(textfileDir);
-    }
+    ConnectionOptions.given(b, Setting.METRIC_PREFIX, metricPrefix);
+    ConnectionOptions.given(b, Setting.TEXTFILE_DIR, textfileDir);
     if (maxAge != null) {
       b.maxAge(maxAge);
     }
@@ -149,5 +150,9 @@ final class RunCommand implements Callable<Integer> {
       throw new IllegalArgumentException("Invalid --timeout: 0s (must be positive, e.g. 2h)");
     }
     return b.pushAtStart(pushStart).build();
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
   }
 }

@@ -1,5 +1,6 @@
 package io.github.batchpush.cli;
 
+import io.github.batchpush.Setting;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,8 +104,11 @@ final class Supervisor {
 
   /** A backup script, or the shell that sends it a signal, has no business seeing the gateway's credentials. */
   private static ProcessBuilder withoutSecrets(ProcessBuilder pb) {
-    pb.environment().remove(ConnectionOptions.PASSWORD_ENV);
-    pb.environment().remove(ConnectionOptions.BEARER_TOKEN_ENV);
+    for (Setting setting : Setting.values()) {
+      if (setting.isSecret()) {
+        pb.environment().remove(setting.environmentVariable());
+      }
+    }
     return pb;
   }
 

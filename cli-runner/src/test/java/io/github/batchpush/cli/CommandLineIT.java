@@ -65,7 +65,7 @@ class CommandLineIT {
 
     assertThat(r.exitCode()).isEqualTo(125);
     assertThat(r.stderr()).isEqualTo(
-        "batchpush: --username 'ops' needs a password: add --password-file FILE or set BATCHPUSH_PASSWORD\n");
+        "batchpush: BATCHPUSH_USERNAME needs a password: set --password-file or BATCHPUSH_PASSWORD\n");
   }
 
   @Test
@@ -74,7 +74,7 @@ class CommandLineIT {
 
     assertThat(r.exitCode()).isEqualTo(125);
     assertThat(r.stderr()).isEqualTo(
-        "batchpush: --password-file needs a user: add --username or set BATCHPUSH_USERNAME\n");
+        "batchpush: --password-file needs a user: set --username\n");
   }
 
   @Test

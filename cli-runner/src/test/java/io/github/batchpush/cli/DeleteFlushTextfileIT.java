@@ -127,17 +127,18 @@ class DeleteFlushTextfileIT {
   void aBadFromGatewayIsABadOptionAndItsSecretsAreNotRepeated() {
     Launch.Result unparsable = batchpush("flush", "--from-gateway", "http://u:s3cret@old gateway:9091").run();
     assertThat(unparsable.exitCode()).isEqualTo(125);
-    assertThat(unparsable.stderr()).isEqualTo("batchpush: Invalid --from-gateway URL: Illegal character in "
-        + "authority at index 7 of the value given (use e.g. http://localhost:9091)\n");
+    assertThat(unparsable.stderr()).isEqualTo("batchpush: Invalid --from-gateway: Invalid gateway URL: "
+        + "'http://***@old gateway:9091' (Illegal character in authority; e.g. http://localhost:9091)\n");
 
     Launch.Result withQuery = batchpush("flush", "--from-gateway", "http://old:9091/?token=s3cret").run();
     assertThat(withQuery.exitCode()).isEqualTo(125);
-    assertThat(withQuery.stderr()).isEqualTo("batchpush: --from-gateway: Invalid gateway URL: "
+    assertThat(withQuery.stderr()).isEqualTo("batchpush: Invalid --from-gateway: Invalid gateway URL: "
         + "'http://old:9091/?***' (no query or fragment; a path prefix such as /pgw is fine)\n");
 
     Launch.Result empty = batchpush("flush", "--from-gateway", "").run();
     assertThat(empty.exitCode()).isEqualTo(125);
-    assertThat(empty.stderr()).isEqualTo("batchpush: --from-gateway needs a URL, e.g. http://localhost:9091\n");
+    assertThat(empty.stderr()).isEqualTo("batchpush: Invalid --from-gateway: Invalid gateway URL: '' (give one, "
+        + "e.g. http://localhost:9091)\n");
   }
 
   @Test

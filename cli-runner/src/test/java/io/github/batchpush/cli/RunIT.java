@@ -151,7 +151,8 @@ class RunIT {
 
     assertThat(r.exitCode()).isEqualTo(125);
     assertThat(r.stderr()).isEqualTo(
-        "batchpush: Invalid gateway URL: 'ftp://gateway:9091' (use http:// or https://, e.g. http://localhost:9091)\n");
+        "batchpush: Invalid BATCHPUSH_GATEWAY: Invalid gateway URL: 'ftp://gateway:9091' (use http:// or https://, "
+            + "e.g. http://localhost:9091)\n");
     assertThat(marker).doesNotExist();
   }
 

@@ -51,6 +51,17 @@ public final class WebConfig {
     return dir.resolve("cert.pem");
   }
 
+  /** A self-signed certificate for 127.0.0.1 in {@code dir}, as a PEM file usable as a CA bundle. */
+  public static Path selfSignedCertificate(Path dir) {
+    try {
+      WebConfig config = new WebConfig(dir);
+      config.generateCertificate();
+      return config.caFile();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Pushgateway start() {
     try {
       StringBuilder yaml = new StringBuilder();

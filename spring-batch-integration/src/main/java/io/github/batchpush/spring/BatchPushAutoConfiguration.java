@@ -1,10 +1,8 @@
 package io.github.batchpush.spring;
 
 import io.github.batchpush.BatchPush;
-import java.net.URI;
+import io.github.batchpush.Setting;
 import java.util.Locale;
-import java.util.Map;
-import java.util.function.Consumer;
 import org.springframework.batch.core.job.Job;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -45,34 +43,29 @@ public final class BatchPushAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   BatchPush batchPush(BatchPushProperties properties, Environment environment) {
-    BatchPush.Builder builder = BatchPush.builder();
-    set("batchpush.gateway.url", gatewayUrl(properties, environment), builder::gateway);
-    set("batchpush.metric-prefix", properties.getMetricPrefix(), builder::metricPrefix);
-    String assignments = properties.getLabels().assignments();
-    if (assignments != null) {
-      // Core parses and checks its own comma form; its message names BATCHPUSH_LABELS, where it usually comes from.
-      builder.environment(Map.of("BATCHPUSH_LABELS", assignments));
-    }
-    properties.getLabels().byName().forEach((name, value) -> set("batchpush.labels." + name, value,
-        v -> builder.label(name, v)));
-    credentials(properties, builder);
-    set("batchpush.ca-cert", properties.getCaCert(), builder::caCertificates);
-    set("batchpush.connect-timeout", properties.getConnectTimeout(), builder::connectTimeout);
-    set("batchpush.read-timeout", properties.getReadTimeout(), builder::readTimeout);
-    set("batchpush.deadline", properties.getDeadline(), builder::deadline);
-    set("batchpush.max-age", properties.getMaxAge(), builder::maxAge);
-    builder.pushAtStart(properties.isPushAtStart()).strict(properties.isStrict());
-    if (!properties.isSpoolEnabled()) {
-      builder.noSpool();
+    BatchPush.Builder builder = BatchPush.builder().keyNames(BatchPushAutoConfiguration::property);
+    set(builder, Setting.GATEWAY, gatewayUrl(properties, environment));
+    set(builder, Setting.USERNAME, properties.getUsername());
+    set(builder, Setting.PASSWORD, properties.getPassword());
+    set(builder, Setting.PASSWORD_FILE, properties.getPasswordFile());
+    set(builder, Setting.BEARER_TOKEN, properties.getBearerToken());
+    set(builder, Setting.BEARER_TOKEN_FILE, properties.getBearerTokenFile());
+    set(builder, Setting.CA_CERT, properties.getCaCert());
+    set(builder, Setting.METRIC_PREFIX, properties.getMetricPrefix());
+    set(builder, Setting.CONNECT_TIMEOUT, properties.getConnectTimeout());
+    set(builder, Setting.READ_TIMEOUT, properties.getReadTimeout());
+    set(builder, Setting.DEADLINE, properties.getDeadline());
+    set(builder, Setting.TEXTFILE_DIR, properties.getTextfileDir());
+    properties.getLabels().forEach((name, value) -> label(builder, name, value));
+    if (properties.isSpoolEnabled()) {
+      set(builder, Setting.SPOOL_DIR, properties.getSpoolDir());
     } else {
-      set("batchpush.spool-dir", properties.getSpoolDir(), builder::spoolDirectory);
+      builder.noSpool();
     }
-    set("batchpush.textfile-dir", properties.getTextfileDir(), builder::textfileDirectory);
-    try {
-      return builder.build();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Invalid batchpush.* configuration: " + e.getMessage(), e);
+    if (properties.getMaxAge() != null) {
+      builder.maxAge(properties.getMaxAge());
     }
+    return builder.pushAtStart(properties.isPushAtStart()).strict(properties.isStrict()).build();
   }
 
   @Bean
@@ -97,8 +90,8 @@ public final class BatchPushAutoConfiguration {
   /** Likewise {@code BATCHPUSH_LABELS=team=billing,env=prod}, bound as the scalar {@code batchpush.labels}. */
   @Bean
   @ConfigurationPropertiesBinding
-  static Converter<String, BatchPushProperties.Labels> batchPushLabelsConverter() {
-    return BatchPushProperties.Labels::of;
+  static LabelAssignmentsConverter batchPushLabelsConverter() {
+    return new LabelAssignmentsConverter();
   }
 
   /**
@@ -106,9 +99,9 @@ public final class BatchPushAutoConfiguration {
    * core's {@code BATCHPUSH_GATEWAY}. The binder cannot tell: a scalar bound to {@code batchpush.gateway} through
    * the converter below beats the nested property from any source, so the explicit one is looked up here.
    */
-  private static URI gatewayUrl(BatchPushProperties properties, Environment environment) {
+  private static String gatewayUrl(BatchPushProperties properties, Environment environment) {
     String explicit = environment.getProperty("batchpush.gateway.url");
-    return explicit != null && !explicit.isBlank() ? URI.create(explicit.trim()) : properties.getGateway().getUrl();
+    return explicit != null && !explicit.isBlank() ? explicit : properties.getGateway().getUrl();
   }
 
   @Bean
@@ -117,33 +110,27 @@ public final class BatchPushAutoConfiguration {
     return new SpoolReplay(BatchPushConfiguration.pushOrEnvironment(push));
   }
 
-  private static void credentials(BatchPushProperties p, BatchPush.Builder builder) {
-    if (p.getUsername() != null) {
-      if (p.getPasswordFile() != null) {
-        builder.basicAuth(p.getUsername(), p.getPasswordFile());
-      } else if (p.getPassword() != null) {
-        builder.basicAuth(p.getUsername(), p.getPassword());
-      } else {
-        throw new IllegalArgumentException("Invalid batchpush.username: it needs batchpush.password or "
-            + "batchpush.password-file; set one of them");
-      }
-    }
-    if (p.getBearerTokenFile() != null) {
-      builder.bearerToken(p.getBearerTokenFile());
-    } else if (p.getBearerToken() != null) {
-      builder.bearerToken(p.getBearerToken());
+  /** The property that stands for each setting of core's table, which messages name. */
+  static String property(Setting setting) {
+    switch (setting) {
+      case GATEWAY: return "batchpush.gateway.url";
+      case LABELS: return "batchpush.labels";
+      default: return "batchpush." + setting.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 
-  /** Applies one property, naming it when core refuses its value (secrets never reach this method). */
-  private static <T> void set(String key, T value, Consumer<T> setter) {
-    if (value == null) {
-      return;
+  /** Applies one property one to one; core checks the value, and its message names the property. */
+  private static void set(BatchPush.Builder builder, Setting setting, Object value) {
+    if (value != null) {
+      builder.set(setting, value.toString(), property(setting));
     }
+  }
+
+  private static void label(BatchPush.Builder builder, String name, String value) {
     try {
-      setter.accept(value);
+      builder.label(name, value);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Invalid " + key + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("Invalid batchpush.labels." + name + ": " + e.getMessage(), e);
     }
   }
 

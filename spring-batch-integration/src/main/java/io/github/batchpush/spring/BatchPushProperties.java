@@ -1,6 +1,6 @@
 package io.github.batchpush.spring;
 
-import java.net.URI;
+import io.github.batchpush.Defaults;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -8,7 +8,8 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The {@code batchpush.*} properties of the Spring Boot auto-configuration.
+ * The {@code batchpush.*} properties of the Spring Boot auto-configuration. Defaults are core's ({@link Defaults});
+ * relaxed binding also reads core's variables ({@code BATCHPUSH_DEADLINE} is {@code batchpush.deadline}).
  *
  * <pre>{@code
  * batchpush.gateway.url=https://pushgateway.example:9091
@@ -45,19 +46,23 @@ public class BatchPushProperties {
   private Path caCert;
 
   /** Longest wait for a connection in one attempt; capped by the deadline. */
-  private Duration connectTimeout = Duration.ofSeconds(3);
+  private Duration connectTimeout = Defaults.connectTimeout();
 
   /** Longest wait for the gateway's answer in one attempt; capped by the deadline. */
-  private Duration readTimeout = Duration.ofSeconds(5);
+  private Duration readTimeout = Defaults.readTimeout();
 
   /** The most one push may add to a job, retries and spool replay included. */
-  private Duration deadline = Duration.ofSeconds(10);
+  private Duration deadline = Defaults.deadline();
 
-  /** Grouping labels added to every job's group, e.g. batchpush.labels.env=prod. */
-  private Labels labels = new Labels();
+  /**
+   * Grouping labels added to every job's group, e.g. batchpush.labels.env=prod (or, as in BATCHPUSH_LABELS,
+   * team=billing,env=prod).
+   */
+  @LabelAssignments
+  private Map<String, String> labels = new LinkedHashMap<>();
 
   /** Prefix of every metric name. */
-  private String metricPrefix = "batch_job";
+  private String metricPrefix = Defaults.METRIC_PREFIX;
 
   /** Whether every Job bean is instrumented, not only those annotated with @PushMetrics. */
   private boolean instrumentAllJobs;
@@ -168,11 +173,11 @@ public class BatchPushProperties {
     this.deadline = deadline;
   }
 
-  public Labels getLabels() {
+  public Map<String, String> getLabels() {
     return labels;
   }
 
-  public void setLabels(Labels labels) {
+  public void setLabels(Map<String, String> labels) {
     this.labels = labels;
   }
 
@@ -240,53 +245,29 @@ public class BatchPushProperties {
     this.textfileDir = textfileDir;
   }
 
-  /**
-   * Grouping labels by name. Also takes core's {@code BATCHPUSH_LABELS=team=billing,env=prod} form, which relaxed
-   * binding hands over as one string: kept as written under the key {@code ""} (never a label name, and the binder
-   * copies only entries) for core to parse and check.
-   */
-  public static class Labels extends LinkedHashMap<String, String> {
-    private static final long serialVersionUID = 1L;
-
-    static Labels of(String assignments) {
-      Labels labels = new Labels();
-      labels.put("", assignments);
-      return labels;
-    }
-
-    /** The {@code key=value,key=value} string these labels were bound from, or null. */
-    String assignments() {
-      return get("");
-    }
-
-    /** The labels given by name. */
-    Map<String, String> byName() {
-      Map<String, String> byName = new LinkedHashMap<>(this);
-      byName.remove("");
-      return byName;
-    }
-  }
-
   /** Where the Pushgateway is. */
   public static class Gateway {
 
-    /** Base URL of the Pushgateway, http or https, optionally with a path prefix. */
-    private URI url = URI.create("http://localhost:9091");
+    /**
+     * Base URL of the Pushgateway, http or https, optionally with a path prefix. Text, checked by core: a URL that
+     * does not parse is then reported with its credentials masked.
+     */
+    private String url = Defaults.GATEWAY;
 
-    /** The gateway at {@code url}; blank means the default. */
+    /** The gateway at {@code url}, as core's {@code BATCHPUSH_GATEWAY} gives it; blank means the default. */
     static Gateway of(String url) {
       Gateway gateway = new Gateway();
       if (!url.isBlank()) {
-        gateway.setUrl(URI.create(url.trim()));
+        gateway.setUrl(url);
       }
       return gateway;
     }
 
-    public URI getUrl() {
+    public String getUrl() {
       return url;
     }
 
-    public void setUrl(URI url) {
+    public void setUrl(String url) {
       this.url = url;
     }
   }

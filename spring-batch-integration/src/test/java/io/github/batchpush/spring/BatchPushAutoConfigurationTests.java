@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.testing.Pushgateway;
+import io.github.batchpush.testing.WebConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,21 +89,63 @@ class BatchPushAutoConfigurationTests {
   @Test
   void bindsEveryPropertyIntoTheBatchPush() throws Exception {
     Path password = Files.writeString(dir.resolve("password"), "pw-from-file\n");
+    Path ca = WebConfig.selfSignedCertificate(dir);
     runner.withPropertyValues("batchpush.gateway.url=https://gw.example:9091/pgw", "batchpush.labels.team=billing",
         "batchpush.labels.env=prod", "batchpush.metric-prefix=etl_job", "batchpush.username=batch",
-        "batchpush.password-file=" + password, "batchpush.deadline=4s", "batchpush.connect-timeout=1s",
-        "batchpush.read-timeout=2s", "batchpush.max-age=26h", "batchpush.push-at-start=true",
-        "batchpush.strict=true", "batchpush.textfile-dir=" + dir.resolve("textfiles"),
+        "batchpush.password-file=" + password, "batchpush.ca-cert=" + ca, "batchpush.deadline=4s",
+        "batchpush.connect-timeout=1s", "batchpush.read-timeout=2s", "batchpush.max-age=26h",
+        "batchpush.push-at-start=true", "batchpush.strict=true", "batchpush.textfile-dir=" + dir.resolve("textfiles"),
         "batchpush.instrument-all-jobs=true").run(context -> {
           BatchPush push = context.getBean(BatchPush.class);
-          assertThat(push.toString()).startsWith("BatchPush{gateway=https://gw.example:9091/pgw, labels={")
-              .contains("team=billing").contains("env=prod").endsWith("}, metricPrefix=etl_job, auth=basic}");
+          assertThat(push.gateway()).hasToString("https://gw.example:9091/pgw");
+          assertThat(push.labels()).containsExactly(Map.entry("team", "billing"), Map.entry("env", "prod"));
+          assertThat(push.metricPrefix()).isEqualTo("etl_job");
+          assertThat(push.authentication()).isEqualTo(BatchPush.Authentication.BASIC);
+          assertThat(push.username()).isEqualTo("batch");
+          assertThat(push.caCertificates()).isEqualTo(ca);
+          assertThat(push.deadline()).isEqualTo(Duration.ofSeconds(4));
+          assertThat(push.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+          assertThat(push.readTimeout()).isEqualTo(Duration.ofSeconds(2));
+          assertThat(push.maxAge()).isEqualTo(Duration.ofHours(26));
+          assertThat(push.pushAtStart()).isTrue();
+          assertThat(push.strict()).isTrue();
+          assertThat(push.textfileDirectory()).isEqualTo(dir.resolve("textfiles"));
           assertThat(push.spoolDirectory()).isEqualTo(dir.resolve("spool"));
-          BatchPushProperties properties = context.getBean(BatchPushProperties.class);
-          assertThat(properties.getDeadline()).hasSeconds(4);
-          assertThat(properties.getMaxAge()).hasHours(26);
-          assertThat(properties.isInstrumentAllJobs()).isTrue();
+          assertThat(context.getBean(BatchPushProperties.class).isInstrumentAllJobs()).isTrue();
         });
+  }
+
+  @Test
+  void leavesEveryUnsetPropertyAtCoresDefault() {
+    runner.run(context -> {
+      BatchPush push = context.getBean(BatchPush.class);
+      BatchPush core = BatchPush.builder().gateway(BatchPush.DEFAULT_GATEWAY).build();
+      assertThat(push.gateway()).isEqualTo(core.gateway());
+      assertThat(push.metricPrefix()).isEqualTo(core.metricPrefix());
+      assertThat(push.deadline()).isEqualTo(core.deadline());
+      assertThat(push.connectTimeout()).isEqualTo(core.connectTimeout());
+      assertThat(push.readTimeout()).isEqualTo(core.readTimeout());
+      assertThat(push.authentication()).isEqualTo(BatchPush.Authentication.NONE);
+      assertThat(push.maxAge()).isNull();
+      assertThat(push.pushAtStart()).isFalse();
+      assertThat(push.strict()).isFalse();
+      assertThat(push.textfileDirectory()).isNull();
+      assertThat(push.labels()).isEmpty();
+    });
+  }
+
+  @Test
+  void aPasswordFileReachesAGatewayThatRequiresIt() throws Exception {
+    Path password = Files.writeString(dir.resolve("gateway-password"), "pw-from-file\n");
+    try (Pushgateway secured = WebConfig.in(Files.createTempDirectory(dir, "web")).basicAuth("batch", "pw-from-file")
+        .start()) {
+      runner.withPropertyValues("batchpush.gateway.url=" + secured.uri(), "batchpush.username=batch",
+          "batchpush.password-file=" + password, "batchpush.spool-enabled=false", "batchpush.strict=true")
+          .run(context -> {
+            context.getBean(BatchPush.class).start("secured_job").succeeded().close();
+            assertThat(secured.value("secured_job", Map.of(), "batch_job_exit_code")).isEqualTo(0.0);
+          });
+    }
   }
 
   @Test
@@ -123,7 +167,8 @@ class BatchPushAutoConfigurationTests {
   @Test
   void takesLabelsFromCoresVariableNameToo() {
     runner.withPropertyValues("batchpush.labels=team=billing,env=prod").run(context ->
-        assertThat(context.getBean(BatchPush.class).toString()).contains("labels={team=billing, env=prod}"));
+        assertThat(context.getBean(BatchPush.class).labels()).containsExactly(Map.entry("team", "billing"),
+            Map.entry("env", "prod")));
   }
 
   @Test
@@ -175,24 +220,36 @@ class BatchPushAutoConfigurationTests {
   }
 
   @Test
+  void failsFastOnAnUnparsableGatewayUrlWithoutShowingItsCredentials() {
+    runner.withPropertyValues("batchpush.gateway.url=http://admin:S3CRET@push_gw:9091").run(context -> {
+      assertThat(rootMessage(context)).isEqualTo("Invalid batchpush.gateway.url: Invalid gateway URL: "
+          + "'http://***@push_gw:9091' (credentials in the URL would end up in logs; remove them and use a username "
+          + "and password: BATCHPUSH_USERNAME, BATCHPUSH_PASSWORD)");
+      for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+        assertThat(String.valueOf(t.getMessage())).doesNotContain("S3CRET");
+      }
+    });
+  }
+
+  @Test
   void failsFastOnAUsernameWithoutPassword() {
     runner.withPropertyValues("batchpush.username=batch").run(context ->
         assertThat(rootMessage(context)).isEqualTo(
-            "Invalid batchpush.username: it needs batchpush.password or batchpush.password-file; set one of them"));
+            "batchpush.username needs a password: set batchpush.password-file or batchpush.password"));
   }
 
   @Test
   void failsFastWithBothBasicAuthAndABearerToken() {
     runner.withPropertyValues("batchpush.username=batch", "batchpush.password=hunter2-secret",
         "batchpush.bearer-token=t0ken-secret").run(context -> assertThat(rootMessage(context)).isEqualTo(
-            "Invalid batchpush.* configuration: Both basic auth and a bearer token are configured: use one of them"));
+            "batchpush.username and batchpush.bearer-token are both set: use basic auth or a bearer token, not both"));
   }
 
   @Test
   void failsFastOnAMissingCaCertificateFile() {
     Path missing = dir.resolve("no-such-ca.pem");
     runner.withPropertyValues("batchpush.gateway.url=https://gw.example", "batchpush.ca-cert=" + missing)
-        .run(context -> assertThat(rootMessage(context)).isEqualTo("Invalid batchpush.* configuration: Cannot load "
+        .run(context -> assertThat(rootMessage(context)).isEqualTo("Invalid batchpush.ca-cert: Cannot load "
             + "trusted certificates from '" + missing + "': " + missing + " (give a PEM file of CA certificates, or "
             + "a PKCS12/JKS truststore and its password)"));
   }
@@ -201,7 +258,7 @@ class BatchPushAutoConfigurationTests {
   void failsFastOnAMissingPasswordFileWithoutShowingAnySecret() {
     Path missing = dir.resolve("no-such-password");
     runner.withPropertyValues("batchpush.username=batch", "batchpush.password-file=" + missing)
-        .run(context -> assertThat(rootMessage(context)).isEqualTo("Invalid batchpush.* configuration: Cannot "
+        .run(context -> assertThat(rootMessage(context)).isEqualTo("Invalid batchpush.password-file: Cannot "
             + "read the password file '" + missing + "': NoSuchFileException (check that it exists and is readable "
             + "by this user)"));
   }
@@ -273,17 +330,15 @@ class BatchPushAutoConfigurationTests {
     assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
   }
 
+  /** The message batchpush failed the context with, under Spring's wrappers: it names a property or an option. */
   static String rootMessage(org.springframework.boot.test.context.assertj.AssertableApplicationContext context) {
     assertThat(context).hasFailed();
-    Throwable t = context.getStartupFailure();
-    String message = null;
-    while (t != null && message == null) {
-      if (t.getMessage() != null && t.getMessage().startsWith("Invalid")) {
-        message = t.getMessage();
+    for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().matches("(Invalid |batchpush\\.).*")) {
+        return t.getMessage();
       }
-      t = t.getCause();
     }
-    return message;
+    return null;
   }
 
   @Configuration(proxyBeanMethods = false)

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
+import io.github.batchpush.Setting;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,26 @@ class ConfigurationPropertiesTests {
           "batchpush.deadline", "batchpush.labels", "batchpush.metric-prefix", "batchpush.instrument-all-jobs",
           "batchpush.push-at-start", "batchpush.max-age", "batchpush.strict", "batchpush.spool-enabled",
           "batchpush.spool-dir", "batchpush.textfile-dir");
+    }
+  }
+
+  @Test
+  void theMetadataShowsCoresDefaultsForEverySettingThatHasOne() throws Exception {
+    Map<String, String> defaults = new HashMap<>();
+    try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+      new ObjectMapper().readTree(in).get("properties").forEach(p -> {
+        if (p.has("defaultValue")) {
+          defaults.put(p.get("name").asText(), p.get("defaultValue").asText());
+        }
+      });
+    }
+    for (Setting setting : Setting.values()) {
+      String property = BatchPushAutoConfiguration.property(setting);
+      if (setting.defaultValue() != null && setting != Setting.SPOOL_DIR) {
+        assertThat(defaults).as(property).containsEntry(property, setting.defaultValue());
+      } else {
+        assertThat(defaults).as(property).doesNotContainKey(property);
+      }
     }
   }
 
