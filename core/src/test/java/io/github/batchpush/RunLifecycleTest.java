@@ -3,6 +3,7 @@ package io.github.batchpush;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.batchpush.testing.Pushgateway;
+import io.github.batchpush.testing.RealPushgateway;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,27 +11,16 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The contract of a run, against the real Pushgateway. */
 class RunLifecycleTest {
+  @RealPushgateway
   static Pushgateway gateway;
 
   @TempDir
   Path spool;
-
-  @BeforeAll
-  static void startGateway() {
-    gateway = Pushgateway.start();
-  }
-
-  @AfterAll
-  static void stopGateway() {
-    gateway.close();
-  }
 
   /** A clock the test moves by hand. */
   static final class ManualClock extends Clock {

@@ -4,30 +4,20 @@ import static io.github.batchpush.cli.Launch.batchpush;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.batchpush.testing.Pushgateway;
+import io.github.batchpush.testing.RealPushgateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code batchpush delete}, {@code batchpush flush} and {@code --textfile-dir} through the packaged launcher. */
 class DeleteFlushTextfileIT {
+  @RealPushgateway
   static Pushgateway gateway;
 
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void startGateway() {
-    gateway = Pushgateway.start();
-  }
-
-  @AfterAll
-  static void stopGateway() {
-    gateway.close();
-  }
 
   private String nowhere() {
     return "http://127.0.0.1:" + Pushgateway.freePort();

@@ -4,6 +4,7 @@ import static io.github.batchpush.cli.Launch.batchpush;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.batchpush.testing.Pushgateway;
+import io.github.batchpush.testing.RealPushgateway;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,27 +17,16 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code batchpush run} through the packaged launcher: real child processes, real signals, a real Pushgateway. */
 class RunIT {
+  @RealPushgateway
   static Pushgateway gateway;
 
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void startGateway() {
-    gateway = Pushgateway.start();
-  }
-
-  @AfterAll
-  static void stopGateway() {
-    gateway.close();
-  }
 
   private Launch run(String job, String... command) {
     String[] args = new String[command.length + 4];

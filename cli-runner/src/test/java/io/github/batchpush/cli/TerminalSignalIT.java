@@ -6,6 +6,7 @@ import static java.util.stream.Collectors.joining;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.batchpush.testing.Pushgateway;
+import io.github.batchpush.testing.RealPushgateway;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,20 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
 class TerminalSignalIT {
   private static final Path SCRIPT = Path.of("/usr/bin/script");
   private static final int CTRL_C = 0x03;
+  @RealPushgateway
   static Pushgateway gateway;
 
   @TempDir
   Path dir;
 
   @BeforeAll
-  static void startGateway() {
+  static void requireScript() {
     assertThat(SCRIPT).as("util-linux script, which makes the pseudo-terminal").isExecutable();
-    gateway = Pushgateway.start();
-  }
-
-  @AfterAll
-  static void stopGateway() {
-    gateway.close();
   }
 
   @Test

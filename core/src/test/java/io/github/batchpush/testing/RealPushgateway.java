@@ -8,8 +8,9 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A static {@link Pushgateway} field that the test class shares: the real gateway is started before the class's
- * first test and stopped by its PID after the last one.
+ * A {@link Pushgateway} field the real gateway is put in. A static field is shared by the test class, as with
+ * {@code @TempDir}: the gateway is started before the class's first test and stopped by its PID after the last one.
+ * An instance field gets a fresh gateway for each test, for tests that need an empty one.
  *
  * <pre>{@code
  * class GatewayDeliveryTest {
@@ -23,8 +24,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * }</pre>
  *
- * <p>Without the binary the class is skipped, except under {@code CI=true}, where that fails it (as
- * {@link Pushgateway#start()} does).
+ * <pre>{@code
+ * class MyBatchJobTest {
+ *   @RealPushgateway
+ *   Pushgateway gateway; // a new, empty gateway for each test
+ * }
+ * }</pre>
+ *
+ * <p>Without the binary the class (for an instance field, the test) is skipped, except under {@code CI=true}, where
+ * that fails it (as {@link Pushgateway#start()} does).
  */
 @Documented
 @Target(ElementType.FIELD)

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.JobRun;
 import io.github.batchpush.testing.Pushgateway;
+import io.github.batchpush.testing.RealPushgateway;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
@@ -28,6 +29,7 @@ class AlertingEndToEndTest {
   static final Path SAMPLES = Paths.get(System.getProperty("batchpush.samples", ".."));
   private static final Duration MAX_AGE = Duration.ofHours(26);
 
+  @RealPushgateway
   private static Pushgateway gateway;
   private static Prometheus prometheus;
   private static JsonNode firing;
@@ -35,7 +37,6 @@ class AlertingEndToEndTest {
   @BeforeAll
   static void pushJobsAndWaitForTheAlerts() throws Exception {
     Prometheus.requireBinary();
-    gateway = Pushgateway.start();
     BatchPush push = BatchPush.builder().gateway(gateway.uri()).noSpool().strict(true).build();
     Instant now = Instant.now();
 
@@ -77,12 +78,9 @@ class AlertingEndToEndTest {
   }
 
   @AfterAll
-  static void stopEverything() {
+  static void stopPrometheus() {
     if (prometheus != null) {
       prometheus.close();
-    }
-    if (gateway != null) {
-      gateway.close();
     }
   }
 

@@ -4,23 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.batchpush.testing.Pushgateway;
+import io.github.batchpush.testing.RealPushgateway;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class MyBatchJobTest {
-  private Pushgateway gateway;
-
-  @BeforeEach
-  void startGateway() {
-    gateway = Pushgateway.start();
-  }
-
-  @AfterEach
-  void stopGateway() {
-    gateway.close();
-  }
+  @RealPushgateway
+  Pushgateway gateway;
 
   @Test
   void aSuccessfulRunPushesWhatTheDocumentationsJobPushesPlusItsExitCode() {

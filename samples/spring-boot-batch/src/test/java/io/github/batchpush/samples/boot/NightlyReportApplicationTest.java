@@ -3,6 +3,7 @@ package io.github.batchpush.samples.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.batchpush.testing.Pushgateway;
+import io.github.batchpush.testing.RealPushgateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -10,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,17 +22,8 @@ class NightlyReportApplicationTest {
   @TempDir
   Path work;
 
-  private Pushgateway gateway;
-
-  @BeforeEach
-  void startGateway() {
-    gateway = Pushgateway.start();
-  }
-
-  @AfterEach
-  void stopGateway() {
-    gateway.close();
-  }
+  @RealPushgateway
+  Pushgateway gateway;
 
   @Test
   void aSuccessfulRunExitsZeroAndPushesItsSuccessAndMaxAge() throws Exception {
