@@ -155,7 +155,7 @@ class RunIT {
         "--", "touch", marker.toString()).env("BATCHPUSH_GATEWAY", gateway.uri().toString()).run();
 
     assertThat(r.exitCode()).isEqualTo(125);
-    assertThat(r.stderr()).isEqualTo("batchpush: Cannot read the password file '" + missing
+    assertThat(r.stderr()).isEqualTo("batchpush: Invalid --password-file: Cannot read the password file '" + missing
         + "': NoSuchFileException (check that it exists and is readable by this user)\n");
     assertThat(marker).doesNotExist();
   }
