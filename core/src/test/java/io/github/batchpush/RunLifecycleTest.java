@@ -170,6 +170,6 @@ class RunLifecycleTest {
     push.start("to_delete").succeeded().close();
     assertThat(gateway.group("to_delete", Map.of("env", "test"))).isNotEmpty();
     push.delete("to_delete");
-    assertThat(gateway.group("to_delete", Map.of("env", "test"))).isEmpty();
+    assertThat(gateway.groupAfterDelete("to_delete", Map.of("env", "test"))).isEmpty();
   }
 }

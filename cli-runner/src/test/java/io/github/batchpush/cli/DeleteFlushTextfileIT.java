@@ -35,7 +35,7 @@ class DeleteFlushTextfileIT {
 
     assertThat(r.exitCode()).isZero();
     assertThat(r.stderr()).isEqualTo("batchpush: deleted group job=retired env=prod from " + uri + "\n");
-    assertThat(gateway.group("retired", Map.of("env", "prod"))).isEmpty();
+    assertThat(gateway.groupAfterDelete("retired", Map.of("env", "prod"))).isEmpty();
     assertThat(gateway.group("retired", Map.of("env", "test"))).containsEntry("batch_job_exit_code", 0.0);
   }
 
@@ -110,7 +110,8 @@ class DeleteFlushTextfileIT {
     assertThat(r.exitCode()).isZero();
     assertThat(r.stderr()).isEqualTo("batchpush: deleted group job=env_retired team=data env=prod from " + uri
         + "\n");
-    assertThat(gateway.group("env_retired", Map.of("env", "prod", "team", "data"))).isEmpty();
+    assertThat(gateway.groupAfterDelete("env_retired", Map.of("env", "prod", "team", "data")))
+        .isEmpty();
   }
 
   @Test

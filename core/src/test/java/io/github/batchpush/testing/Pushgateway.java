@@ -213,6 +213,20 @@ public final class Pushgateway implements AutoCloseable {
     return Map.of();
   }
 
+  /**
+   * The group once the gateway has applied a DELETE of it: the gateway answers 202 before it applies one, so a read
+   * right after may still see the group. Empty, or whatever is still there after 5 s.
+   */
+  public Map<String, Double> groupAfterDelete(String job, Map<String, String> labels) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    Map<String, Double> group = group(job, labels);
+    while (!group.isEmpty() && System.nanoTime() < deadline) {
+      sleep(20);
+      group = group(job, labels);
+    }
+    return group;
+  }
+
   /** The value of one unlabelled metric in a group, or null. */
   public Double value(String job, Map<String, String> labels, String metric) {
     return group(job, labels).get(metric);
