@@ -92,6 +92,11 @@ public final class JobRun implements AutoCloseable {
     return this;
   }
 
+  /** The freshness SLO this run declares (its own, else the {@link BatchPush}'s), or null for none. */
+  public synchronized Duration maxAge() {
+    return maxAge;
+  }
+
   /** Declares this run's freshness SLO; overrides {@link BatchPush.Builder#maxAge(Duration)}. */
   public synchronized JobRun maxAge(Duration maxAge) {
     Objects.requireNonNull(maxAge, "maxAge == null");
