@@ -31,6 +31,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.junit.jupiter.SpringJUnitConfig;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -67,6 +68,10 @@ class SkipAuditJobTests {
   Job lateAudited;
 
   @Autowired
+  @Qualifier("orderedAudited")
+  Job orderedAudited;
+
+  @Autowired
   @Qualifier("timedBeforeJob")
   Job timedBeforeJob;
 
@@ -99,6 +104,14 @@ class SkipAuditJobTests {
 
     assertThat(row.status()).isEqualTo("FAILED");
     assertThat(Group.of(gateway, "lateAudited").get("batch_job_exit_code")).isEqualTo(row.documentedExitCode());
+  }
+
+  @Test
+  void anOrderedListenerThatFailsTheJobIsStillSeenByBatchpush() throws Exception {
+    JobRow row = tables.job(operator.start(orderedAudited, Steps.fresh()).getId());
+
+    assertThat(row.status()).isEqualTo("FAILED");
+    assertThat(Group.of(gateway, "orderedAudited").get("batch_job_exit_code")).isEqualTo(row.documentedExitCode());
   }
 
   @Test
@@ -138,6 +151,21 @@ class SkipAuditJobTests {
         execution.setStatus(BatchStatus.FAILED);
         execution.setExitStatus(ExitStatus.FAILED.addExitDescription(skipped + " trade lines skipped"));
       }
+    }
+  }
+
+  /** The audit with an order of its own: ordered listeners go ahead of unordered ones. */
+  static final class OrderedFailOnSkip implements JobExecutionListener, Ordered {
+    private final FailOnSkip audit = new FailOnSkip();
+
+    @Override
+    public void afterJob(JobExecution execution) {
+      audit.afterJob(execution);
+    }
+
+    @Override
+    public int getOrder() {
+      return 0;
     }
   }
 
@@ -192,6 +220,14 @@ class SkipAuditJobTests {
     @PushMetrics
     Job lateAudited(JobRepository repository, PlatformTransactionManager tx, ListItemReader<String> tradeFile) {
       return new JobBuilder("lateAudited", repository).start(Steps.loadTrades("load", repository, tx, tradeFile))
+          .build();
+    }
+
+    @Bean
+    @PushMetrics
+    Job orderedAudited(JobRepository repository, PlatformTransactionManager tx, ListItemReader<String> tradeFile) {
+      return new JobBuilder("orderedAudited", repository).listener(new OrderedFailOnSkip())
+          .start(Steps.loadTrades("load", repository, tx, tradeFile))
           .build();
     }
 
