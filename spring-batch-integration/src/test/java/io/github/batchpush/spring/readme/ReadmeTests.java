@@ -30,11 +30,19 @@ class ReadmeTests {
 
   @Test
   void theReadmeShowsInvoiceJobsVerbatim() throws Exception {
-    String source = Files.readString(Paths.get("src/test/java/io/github/batchpush/spring/readme/InvoiceJobs.java"));
-    String example = source.substring(source.indexOf("// tag::example[]\n") + "// tag::example[]\n".length(),
-        source.indexOf("// end::example[]"));
+    assertThat(block("java")).isEqualTo(example("InvoiceJobs"));
+  }
 
-    assertThat(block("java")).isEqualTo(example);
+  @Test
+  void theReadmeShowsRegionalJobsVerbatim() throws Exception {
+    assertThat(Files.readString(README)).contains("```java\n" + example("RegionalJobs") + "```\n");
+  }
+
+  /** What the source file of this package's {@code type} shows between its tags. */
+  private static String example(String type) throws Exception {
+    String source = Files.readString(Paths.get("src/test/java/io/github/batchpush/spring/readme/" + type + ".java"));
+    return source.substring(source.indexOf("// tag::example[]\n") + "// tag::example[]\n".length(),
+        source.indexOf("// end::example[]"));
   }
 
   @Test
