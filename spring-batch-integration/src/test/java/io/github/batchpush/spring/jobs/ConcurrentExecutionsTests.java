@@ -2,15 +2,11 @@ package io.github.batchpush.spring.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.batchpush.BatchPush;
 import io.github.batchpush.spring.PushMetrics;
 import io.github.batchpush.spring.jobs.BatchTables.StepRow;
-import io.github.batchpush.testing.Pushgateway;
-import io.github.batchpush.testing.RealPushgateway;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -18,7 +14,6 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.support.ListItemReader;
@@ -27,8 +22,6 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.junit.jupiter.SpringJUnitConfig;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -38,16 +31,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  * finished last; {@code @PushMetrics(parameterLabels = "region")} keeps them apart.
  */
 @SpringJUnitConfig(ConcurrentExecutionsTests.Jobs.class)
-@DirtiesContext
-class ConcurrentExecutionsTests {
-  @RealPushgateway
-  static Pushgateway gateway;
-
-  static final BatchTables tables = BatchTables.create();
+class ConcurrentExecutionsTests extends SampleJobTest {
   static final Gate gate = new Gate();
-
-  @Autowired
-  JobOperator operator;
 
   @Autowired
   @Qualifier("regionalExport")
@@ -106,18 +91,7 @@ class ConcurrentExecutionsTests {
   private record Executions(JobExecution first, JobExecution last) {}
 
   @Configuration(proxyBeanMethods = false)
-  @Import(JdbcBatch.class)
-  static class Jobs {
-    @Bean
-    DataSource dataSource() {
-      return tables.dataSource();
-    }
-
-    @Bean
-    BatchPush batchPush() {
-      return BatchPush.builder().gateway(gateway.uri()).noSpool().build();
-    }
-
+  static class Jobs extends JdbcBatch {
     /** Europe has 7 trades today, the US 3. */
     @Bean
     @StepScope

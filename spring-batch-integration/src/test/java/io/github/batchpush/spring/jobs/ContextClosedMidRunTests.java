@@ -2,14 +2,12 @@ package io.github.batchpush.spring.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.batchpush.BatchPush;
 import io.github.batchpush.spring.PushMetrics;
 import io.github.batchpush.spring.jobs.BatchTables.StepRow;
 import io.github.batchpush.testing.Pushgateway;
 import io.github.batchpush.testing.RealPushgateway;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +21,6 @@ import org.springframework.batch.infrastructure.item.support.ListItemReader;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -99,18 +96,7 @@ class ContextClosedMidRunTests {
   }
 
   @Configuration(proxyBeanMethods = false)
-  @Import(JdbcBatch.class)
-  static class Jobs {
-    @Bean
-    DataSource dataSource() {
-      return tables.dataSource();
-    }
-
-    @Bean
-    BatchPush batchPush() {
-      return BatchPush.builder().gateway(gateway.uri()).noSpool().build();
-    }
-
+  static class Jobs extends JdbcBatch {
     @Bean
     @PushMetrics
     Job nightlyImport(JobRepository repository, PlatformTransactionManager tx) {

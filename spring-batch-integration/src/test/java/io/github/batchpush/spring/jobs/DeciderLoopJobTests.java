@@ -3,14 +3,9 @@ package io.github.batchpush.spring.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.github.batchpush.BatchPush;
 import io.github.batchpush.spring.PushMetrics;
 import io.github.batchpush.spring.jobs.BatchTables.StepRow;
-import io.github.batchpush.testing.Pushgateway;
-import io.github.batchpush.testing.RealPushgateway;
 import java.util.List;
-import java.util.stream.IntStream;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -19,7 +14,6 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.flow.FlowExecutionStatus;
 import org.springframework.batch.core.job.flow.JobExecutionDecider;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
@@ -29,8 +23,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.junit.jupiter.SpringJUnitConfig;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -39,17 +31,9 @@ import org.springframework.transaction.PlatformTransactionManager;
  * {@code generate} runs {@value #LOOPS} times in one job execution, reading one more record each time.
  */
 @SpringJUnitConfig(DeciderLoopJobTests.Jobs.class)
-@DirtiesContext
-class DeciderLoopJobTests {
+class DeciderLoopJobTests extends SampleJobTest {
   static final int LOOPS = 5;
 
-  @RealPushgateway
-  static Pushgateway gateway;
-
-  static final BatchTables tables = BatchTables.create();
-
-  @Autowired
-  JobOperator operator;
 
   @Autowired
   Job tradeGenerator;
@@ -59,9 +43,7 @@ class DeciderLoopJobTests {
 
   @BeforeEach
   void runTheJob() throws Exception {
-    JobExecution execution = operator.start(tradeGenerator, Steps.fresh());
-    Steps.requireStatus(execution, "COMPLETED");
-    executionId = execution.getId();
+    executionId = complete(tradeGenerator).getId();
     generate = tables.steps(executionId).stream().filter(s -> s.name().equals("generate")).toList();
   }
 
@@ -100,18 +82,7 @@ class DeciderLoopJobTests {
   }
 
   @Configuration(proxyBeanMethods = false)
-  @Import(JdbcBatch.class)
-  static class Jobs {
-    @Bean
-    DataSource dataSource() {
-      return tables.dataSource();
-    }
-
-    @Bean
-    BatchPush batchPush() {
-      return BatchPush.builder().gateway(gateway.uri()).noSpool().build();
-    }
-
+  static class Jobs extends JdbcBatch {
     /** Pass n of the loop reads n trade lines, so each pass counts differently. */
     @Bean
     @StepScope

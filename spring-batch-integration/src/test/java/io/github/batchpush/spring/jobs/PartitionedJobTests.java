@@ -2,23 +2,17 @@ package io.github.batchpush.spring.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.batchpush.BatchPush;
 import io.github.batchpush.spring.PushMetrics;
 import io.github.batchpush.spring.jobs.BatchTables.StepRow;
-import io.github.batchpush.testing.Pushgateway;
-import io.github.batchpush.testing.RealPushgateway;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -29,9 +23,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.junit.jupiter.SpringJUnitConfig;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -40,18 +32,10 @@ import org.springframework.transaction.PlatformTransactionManager;
  * worker threads read), followed by a plain step. The manager's StepExecution already adds up its workers.
  */
 @SpringJUnitConfig(PartitionedJobTests.Jobs.class)
-@DirtiesContext
-class PartitionedJobTests {
+class PartitionedJobTests extends SampleJobTest {
   static final int ROWS = 40;
   static final int PARTITIONS = 4;
 
-  @RealPushgateway
-  static Pushgateway gateway;
-
-  static final BatchTables tables = BatchTables.create();
-
-  @Autowired
-  JobOperator operator;
 
   @Autowired
   Job ownerExport;
@@ -61,9 +45,7 @@ class PartitionedJobTests {
 
   @BeforeEach
   void runTheJob() throws Exception {
-    JobExecution execution = operator.start(ownerExport, Steps.fresh());
-    Steps.requireStatus(execution, "COMPLETED");
-    executionId = execution.getId();
+    executionId = complete(ownerExport).getId();
     steps = tables.steps(executionId);
   }
 
@@ -103,18 +85,7 @@ class PartitionedJobTests {
   }
 
   @Configuration(proxyBeanMethods = false)
-  @Import(JdbcBatch.class)
-  static class Jobs {
-    @Bean
-    DataSource dataSource() {
-      return tables.dataSource();
-    }
-
-    @Bean
-    BatchPush batchPush() {
-      return BatchPush.builder().gateway(gateway.uri()).noSpool().build();
-    }
-
+  static class Jobs extends JdbcBatch {
     /** Owner ids {@code minId..maxId} of one partition, as the samples' column-range reader selects them. */
     @Bean
     @StepScope

@@ -2,16 +2,13 @@ package io.github.batchpush.spring.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.batchpush.BatchPush;
 import io.github.batchpush.spring.PushMetrics;
 import io.github.batchpush.spring.jobs.BatchTables.JobRow;
 import io.github.batchpush.spring.jobs.BatchTables.StepRow;
 import io.github.batchpush.testing.Pushgateway;
-import io.github.batchpush.testing.RealPushgateway;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
@@ -20,7 +17,6 @@ import org.springframework.batch.core.job.AbstractJob;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
@@ -30,9 +26,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.junit.jupiter.SpringJUnitConfig;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -42,18 +36,9 @@ import org.springframework.transaction.PlatformTransactionManager;
  * was added and whichever way it fails the job.
  */
 @SpringJUnitConfig(SkipAuditJobTests.Jobs.class)
-@DirtiesContext
-class SkipAuditJobTests {
-  @RealPushgateway
-  static Pushgateway gateway;
-
-  static final BatchTables tables = BatchTables.create();
-
+class SkipAuditJobTests extends SampleJobTest {
   /** When the user's own beforeJob began, for the job that records it. */
   static final AtomicReference<Instant> userBeforeJob = new AtomicReference<>();
-
-  @Autowired
-  JobOperator operator;
 
   @Autowired
   @Qualifier("builderAudited")
@@ -180,18 +165,7 @@ class SkipAuditJobTests {
   }
 
   @Configuration(proxyBeanMethods = false)
-  @Import(JdbcBatch.class)
-  static class Jobs {
-    @Bean
-    DataSource dataSource() {
-      return tables.dataSource();
-    }
-
-    @Bean
-    BatchPush batchPush() {
-      return BatchPush.builder().gateway(gateway.uri()).noSpool().build();
-    }
-
+  static class Jobs extends JdbcBatch {
     @Bean
     @StepScope
     ListItemReader<String> tradeFile() {

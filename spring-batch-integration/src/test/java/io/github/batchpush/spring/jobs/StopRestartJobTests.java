@@ -2,16 +2,12 @@ package io.github.batchpush.spring.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.batchpush.BatchPush;
 import io.github.batchpush.spring.PushMetrics;
 import io.github.batchpush.spring.jobs.BatchTables.JobRow;
 import io.github.batchpush.spring.jobs.BatchTables.StepRow;
-import io.github.batchpush.testing.Pushgateway;
-import io.github.batchpush.testing.RealPushgateway;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -25,8 +21,6 @@ import org.springframework.batch.infrastructure.item.support.AbstractItemCountin
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.junit.jupiter.SpringJUnitConfig;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -35,18 +29,10 @@ import org.springframework.transaction.PlatformTransactionManager;
  * stop/restart job), or abandoned instead: each time the gateway holds what the JobRepository says.
  */
 @SpringJUnitConfig(StopRestartJobTests.Jobs.class)
-@DirtiesContext
-class StopRestartJobTests {
+class StopRestartJobTests extends SampleJobTest {
   static final int RECORDS = 60;
 
-  @RealPushgateway
-  static Pushgateway gateway;
-
-  static final BatchTables tables = BatchTables.create();
   static final Gate gate = new Gate();
-
-  @Autowired
-  JobOperator operator;
 
   @Autowired
   JobRepository repository;
@@ -91,8 +77,7 @@ class StopRestartJobTests {
   @Test
   void abandoningAnOlderExecutionLeavesTheNewerRunOnTheGateway() throws Exception {
     JobExecution stopped = stopMidway(Steps.fresh());
-    JobExecution newer = operator.start(tradeFeed, Steps.fresh());
-    Steps.requireStatus(newer, "COMPLETED");
+    JobExecution newer = complete(tradeFeed);
 
     operator.abandon(stopped);
 
@@ -133,18 +118,7 @@ class StopRestartJobTests {
   }
 
   @Configuration(proxyBeanMethods = false)
-  @Import(JdbcBatch.class)
-  static class Jobs {
-    @Bean
-    DataSource dataSource() {
-      return tables.dataSource();
-    }
-
-    @Bean
-    BatchPush batchPush() {
-      return BatchPush.builder().gateway(gateway.uri()).noSpool().build();
-    }
-
+  static class Jobs extends JdbcBatch {
     /** A feed of trade lines that remembers how far it got, so a restart carries on from there. */
     @Bean
     @StepScope
