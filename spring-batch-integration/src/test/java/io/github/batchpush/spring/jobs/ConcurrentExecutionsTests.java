@@ -59,6 +59,10 @@ class ConcurrentExecutionsTests extends SampleJobTest {
         .isEqualTo((double) Steps.sum(tables.steps(runs.last.getId()), StepRow::read));
     assertThat(Group.of(gateway, "labelledRegionalExport", Map.of("region", "us")).get("batch_job_items_read"))
         .isEqualTo((double) Steps.sum(tables.steps(runs.first.getId()), StepRow::read));
+    Observed.print("concurrent, region=eu (finished last)", tables, runs.last.getId(),
+        Group.of(gateway, "labelledRegionalExport", Map.of("region", "eu")));
+    Observed.print("concurrent, region=us", tables, runs.first.getId(),
+        Group.of(gateway, "labelledRegionalExport", Map.of("region", "us")));
   }
 
   /** Starts "eu", holds it in its first chunk, runs "us" to its end, then lets "eu" finish. */

@@ -77,6 +77,7 @@ class ContextClosedMidRunTests {
     assertThat(group.step("batch_job_step_items_written", "load")).isEqualTo((double) load.written());
     assertThat(group.step("batch_job_step_exit_code", "load")).isEqualTo(2.0);
     assertThat(group.get("batch_job_items_read")).isEqualTo((double) load.read());
+    Observed.print("context closed mid-run", tables, executionId, group);
   }
 
   @Test
@@ -93,6 +94,7 @@ class ContextClosedMidRunTests {
     assertThat(group.get("batch_job_last_completion_timestamp_seconds")).isGreaterThan(interruptedAt);
     assertThat(group.get("batch_job_items_read"))
         .isEqualTo((double) Steps.sum(tables.steps(executionId), StepRow::read));
+    Observed.print("context closed mid-run, then finished by Spring Batch", tables, executionId, group);
   }
 
   @Configuration(proxyBeanMethods = false)

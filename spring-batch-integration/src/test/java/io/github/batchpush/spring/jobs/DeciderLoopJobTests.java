@@ -79,6 +79,7 @@ class DeciderLoopJobTests extends SampleJobTest {
 
     assertThat(group.get("batch_job_items_read")).isEqualTo((double) Steps.sum(steps, StepRow::read));
     assertThat(group.steps()).containsExactlyInAnyOrder("generate", "publish");
+    Observed.print("decider loop, generate x" + LOOPS, tables, executionId, group);
   }
 
   @Configuration(proxyBeanMethods = false)

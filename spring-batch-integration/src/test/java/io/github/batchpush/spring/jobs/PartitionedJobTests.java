@@ -72,6 +72,7 @@ class PartitionedJobTests extends SampleJobTest {
     assertThat(group.step("batch_job_step_items_written", "ownerWorker"))
         .isEqualTo((double) Steps.sum(workers, StepRow::written));
     assertThat(group.step("batch_job_step_exit_code", "ownerWorker")).isEqualTo(0.0);
+    Observed.print("local partitioning, " + PARTITIONS + " partitions", tables, executionId, group);
   }
 
   @Test

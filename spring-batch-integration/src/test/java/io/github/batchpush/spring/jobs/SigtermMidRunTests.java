@@ -51,6 +51,7 @@ class SigtermMidRunTests {
     assertThat(group.get("batch_job_items_read")).isEqualTo((double) load.read());
     assertThat(group.step("batch_job_step_items_written", "load")).isEqualTo((double) load.written());
     assertThat(group.step("batch_job_step_exit_code", "load")).isEqualTo(2.0);
+    Observed.print("SIGTERM to a Boot app mid-run", tables, id, group);
   }
 
   @Test

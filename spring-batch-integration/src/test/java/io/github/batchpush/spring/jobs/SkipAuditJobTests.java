@@ -72,7 +72,10 @@ class SkipAuditJobTests extends SampleJobTest {
 
   @Test
   void anAfterJobAnnotatedListenerThatOnlySetsTheExitStatusToFailedIsPushedAsFailed() throws Exception {
-    JobRow row = tables.job(operator.start(annotationAudited, Steps.fresh()).getId());
+    long id = operator.start(annotationAudited, Steps.fresh()).getId();
+    JobRow row = tables.job(id);
+    Observed.print("skip audit (@AfterJob bean setting the exit status)", tables, id,
+        Group.of(gateway, "annotationAudited"));
 
     assertThat(row.status()).isEqualTo("COMPLETED");
     assertThat(row.exitCode()).isEqualTo("FAILED");
@@ -125,6 +128,7 @@ class SkipAuditJobTests extends SampleJobTest {
     assertThat(group.get("batch_job_items_written")).isEqualTo((double) Steps.sum(steps, StepRow::written));
     assertThat(group.get("batch_job_items_skipped")).isEqualTo((double) Steps.sum(steps, StepRow::skipped))
         .isPositive();
+    Observed.print("skip audit (listener on the JobBuilder)", tables, id, group);
   }
 
   /** The audit: any skipped item fails the whole job. */

@@ -48,6 +48,7 @@ class StopRestartJobTests extends SampleJobTest {
     assertThat(row.status()).isEqualTo("STOPPED");
     assertPushed(stopped.getId(), row);
     assertThat(Group.of(gateway, "tradeFeed").get("batch_job_exit_code")).isEqualTo(2.0);
+    Observed.print("stopped through the JobOperator", tables, stopped.getId(), Group.of(gateway, "tradeFeed"));
   }
 
   @Test
@@ -60,6 +61,7 @@ class StopRestartJobTests extends SampleJobTest {
     assertThat(row.status()).isEqualTo("COMPLETED");
     assertThat(restarted.getJobInstanceId()).isEqualTo(stopped.getJobInstanceId());
     assertPushed(restarted.getId(), row);
+    Observed.print("restarted", tables, restarted.getId(), Group.of(gateway, "tradeFeed"));
   }
 
   @Test
@@ -72,6 +74,7 @@ class StopRestartJobTests extends SampleJobTest {
     assertThat(row.status()).isEqualTo("ABANDONED");
     assertPushed(stopped.getId(), row);
     assertThat(Group.of(gateway, "tradeFeed").get("batch_job_exit_code")).isEqualTo(3.0);
+    Observed.print("abandoned through the JobOperator", tables, stopped.getId(), Group.of(gateway, "tradeFeed"));
   }
 
   @Test
