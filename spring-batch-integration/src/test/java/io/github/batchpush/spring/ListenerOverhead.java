@@ -19,8 +19,9 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Times a trivial one-step tasklet job launched through the JobOperator, without and with the listener, runs
- * interleaved in one JVM against a real Pushgateway on loopback; and core's own {@code start(job).close()} alone.
- * Run by {@code bench/listener-overhead.sh [runs]}.
+ * interleaved in one JVM against a real Pushgateway on loopback; and core's own {@code start(job).close()} alone,
+ * the baseline the listener's added time is read against. Run by {@code bench/listener-overhead.sh [runs] [maven
+ * options]}; a plain harness printing medians and ratios, not a test.
  */
 public final class ListenerOverhead {
   private ListenerOverhead() {}
