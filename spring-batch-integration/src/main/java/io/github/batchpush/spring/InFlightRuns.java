@@ -111,8 +111,13 @@ final class InFlightRuns {
    */
   private static void installShutdownHook() {
     if (SHUTDOWN_HOOK.compareAndSet(false, true)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> interrupt(execution -> true, "the JVM is stopping"),
-          "batchpush-interrupted-runs"));
+      try {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> interrupt(execution -> true, "the JVM is stopping"),
+            "batchpush-interrupted-runs"));
+      } catch (IllegalStateException e) {
+        // A job starting while the JVM already stops: its context's close still pushes it; the job must not fail.
+        SHUTDOWN_HOOK.set(false);
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.github.batchpush.spring;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -62,8 +63,9 @@ final class WatchedJobs {
       Duration maxAge = w.listener().declaredMaxAge(w.jobName());
       jobs.add(w.jobName() + " as " + w.group() + ", max age " + (maxAge == null ? "none" : format(maxAge)));
     }
-    return "batchpush: watching " + watched.size() + (watched.size() == 1 ? " job" : " jobs") + ", pushed to "
-        + watched.get(0).listener().push().gateway() + ": " + String.join("; ", jobs);
+    URI gateway = watched.get(0).listener().push().gateway();
+    return "batchpush: watching " + watched.size() + (watched.size() == 1 ? " job" : " jobs")
+        + (gateway != null ? ", pushed to " + gateway : ", written as textfiles") + ": " + String.join("; ", jobs);
   }
 
   /** {@code 26h}, {@code 90m}, {@code 45s}, as batchpush's durations are written. */
