@@ -113,6 +113,7 @@ public final class BatchPushJobListener implements JobExecutionListener, Ordered
    * @throws IllegalArgumentException for a name that cannot be a label, or that is already one of the labels
    */
   public BatchPushJobListener withParameterLabels(String... names) {
+    Objects.requireNonNull(names, "names == null");
     return new BatchPushJobListener(push, job, maxAge, fromAnnotation, checkParameterLabels(push, List.of(names)));
   }
 
