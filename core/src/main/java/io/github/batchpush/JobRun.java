@@ -92,6 +92,11 @@ public final class JobRun implements AutoCloseable {
     return this;
   }
 
+  /** The freshness SLO this run declares (its own, else the {@link BatchPush}'s), or null for none. */
+  public synchronized Duration maxAge() {
+    return maxAge;
+  }
+
   /** Declares this run's freshness SLO; overrides {@link BatchPush.Builder#maxAge(Duration)}. */
   public synchronized JobRun maxAge(Duration maxAge) {
     Objects.requireNonNull(maxAge, "maxAge == null");
@@ -117,6 +122,19 @@ public final class JobRun implements AutoCloseable {
       ended = endPush(push.clock().instant());
     }
     push.finish(ended);
+  }
+
+  /**
+   * Pushes what the run has recorded so far as if it ended now, and leaves it open: for a run cut short (the JVM is
+   * stopping) whose {@link #close()} may never come. A later {@code close()} pushes again with a newer finish time,
+   * so the gateway ends holding the run's real outcome. Delivered like {@code close()} (spooled when the gateway
+   * cannot take it); the run's other methods wait until it is delivered, so a {@code close()} racing it is pushed
+   * after it. Does nothing once the run is closed.
+   */
+  public synchronized void pushNow() {
+    if (!closed) {
+      push.finish(endPush(push.clock().instant()));
+    }
   }
 
   /** What a start-of-run push carries: the start time (and the SLO, so a never-finishing job still has one). */

@@ -4,6 +4,7 @@ import io.github.batchpush.BatchPush;
 import io.github.batchpush.Setting;
 import java.util.Locale;
 import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
@@ -153,5 +154,29 @@ public final class BatchPushAutoConfiguration {
       String key = data.getKey().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
       return SECRETS.contains(key) || key.endsWith(".batchpush.password") || key.endsWith(".batchpush.bearertoken");
     }
+  }
+
+  /** Pushes runs in flight as interrupted when the context closes (SIGTERM, SpringApplication.exit). */
+  @Bean
+  @ConditionalOnMissingBean
+  InterruptedRunsOnClose batchPushInterruptedRuns(ObjectProvider<PushMetricsRegistrar> registrar) {
+    return new InterruptedRunsOnClose(registrar);
+  }
+
+  /** Pushes executions abandoned through the application's JobOperator. */
+  @Bean
+  @ConditionalOnMissingBean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  static AbandonedRuns batchPushAbandonedRuns(ObjectProvider<PushMetricsRegistrar> registrar,
+      ObjectProvider<JobRepository> repository) {
+    return new AbandonedRuns(registrar, repository);
+  }
+
+  /** Warns when Spring Boot's own Pushgateway export would push to a group of batchpush's. */
+  @Bean
+  @ConditionalOnMissingBean
+  BootPushgatewayOverlap batchPushBootPushgatewayOverlap(ObjectProvider<PushMetricsRegistrar> registrar,
+      Environment environment) {
+    return new BootPushgatewayOverlap(registrar, environment);
   }
 }

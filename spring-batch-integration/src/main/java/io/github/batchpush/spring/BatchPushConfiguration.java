@@ -3,6 +3,7 @@ package io.github.batchpush.spring;
 import io.github.batchpush.BatchPush;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -25,6 +26,18 @@ class BatchPushConfiguration {
   @Bean
   SpoolReplay batchPushSpoolReplay(ObjectProvider<BatchPush> push) {
     return new SpoolReplay(pushOrEnvironment(push));
+  }
+
+  @Bean
+  InterruptedRunsOnClose batchPushInterruptedRuns(ObjectProvider<PushMetricsRegistrar> registrar) {
+    return new InterruptedRunsOnClose(registrar);
+  }
+
+  @Bean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  static AbandonedRuns batchPushAbandonedRuns(ObjectProvider<PushMetricsRegistrar> registrar,
+      ObjectProvider<JobRepository> repository) {
+    return new AbandonedRuns(registrar, repository);
   }
 
   /** The {@code BatchPush} bean, else one from {@code BATCHPUSH_*}; resolved on first use, not at registration. */

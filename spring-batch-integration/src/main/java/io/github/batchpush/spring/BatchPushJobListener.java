@@ -3,19 +3,19 @@ package io.github.batchpush.spring;
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.JobRun;
 import io.github.batchpush.PushException;
-import java.lang.ref.WeakReference;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameter;
 import org.springframework.batch.core.listener.JobExecutionListener;
-import org.springframework.batch.core.step.StepExecution;
+import org.springframework.core.Ordered;
 
 /**
  * Records each execution of a Spring Batch job as one batchpush run and pushes it when the job ends.
@@ -29,21 +29,24 @@ import org.springframework.batch.core.step.StepExecution;
  * }</pre>
  *
  * <p>The run starts in {@code beforeJob} and is pushed synchronously in {@code afterJob}, so a run-and-exit
- * application cannot exit before its metrics are delivered. Exit codes:
+ * application cannot exit before its metrics are delivered. The listener is {@link Ordered#HIGHEST_PRECEDENCE
+ * ordered first}: Spring Batch calls its {@code beforeJob} before every other listener's and its {@code afterJob}
+ * after them, however and whenever they were registered, so what it pushes is what the job's listeners finally
+ * decided. Exit codes ({@link #exitCode(BatchStatus, ExitStatus)}):
  *
  * <table>
  *   <caption>Job status to exit code</caption>
- *   <tr><td>COMPLETED</td><td>0 (success: the last-success time is pushed)</td></tr>
- *   <tr><td>FAILED</td><td>1</td></tr>
- *   <tr><td>STOPPED, STOPPING</td><td>2</td></tr>
+ *   <tr><td>COMPLETED, exit status not FAILED</td><td>0 (success: the last-success time is pushed)</td></tr>
+ *   <tr><td>FAILED, or COMPLETED with exit status FAILED</td><td>1</td></tr>
+ *   <tr><td>STOPPED, STOPPING; a run cut short by the JVM or its context stopping</td><td>2</td></tr>
  *   <tr><td>ABANDONED</td><td>3</td></tr>
  *   <tr><td>UNKNOWN (and any other)</td><td>4</td></tr>
  * </table>
  *
- * <p>Besides core's gauges it pushes {@code <prefix>_items_read}, {@code _items_written} and {@code _items_skipped}
- * summed over the execution's steps, and per step (label {@code step}) {@code <prefix>_step_duration_seconds},
- * {@code _step_exit_code} (same mapping), {@code _step_items_read}, {@code _step_items_written} and
- * {@code _step_items_skipped}. A restarted execution reports the steps it ran.
+ * <p>Besides core's gauges it pushes the item counts of the job ({@code <prefix>_items_read}, {@code _written},
+ * {@code _skipped}, summed over its top-level steps) and per step (label {@code step}) the duration, exit code and
+ * item counts, with partition workers folded into their step and repeated executions of a step summed (see the
+ * README). A restarted execution reports the steps it ran.
  *
  * <p>A push problem never changes the job's status: it is logged (with a {@link BatchPush.Builder#strict strict}
  * {@code BatchPush} it is thrown from {@code afterJob}, which Spring Batch logs as an error), and the delay it adds
@@ -52,24 +55,26 @@ import org.springframework.batch.core.step.StepExecution;
  * each execution is recorded once: by the one {@link PushMetrics @PushMetrics} registered if there is one, else by
  * the first.
  */
-public final class BatchPushJobListener implements JobExecutionListener {
+public final class BatchPushJobListener implements JobExecutionListener, Ordered {
+  /** The exit code of a run cut short by the JVM or its context stopping: STOPPED's. */
+  public static final int INTERRUPTED_EXIT_CODE = 2;
+
   private static final Logger LOG = LoggerFactory.getLogger(BatchPushJobListener.class);
 
-  /**
-   * In-flight runs of every listener, by execution object rather than id: the resourceless repository gives every
-   * execution the id 1, so ids clash across concurrently running jobs. The key is the object Spring Batch hands to
-   * both {@code beforeJob} and {@code afterJob}.
-   */
-  private static final Map<JobExecution, Claim> IN_FLIGHT = Collections.synchronizedMap(new IdentityHashMap<>());
-
-  /** The execution last recorded on this thread, so that a second listener on the same job stays quiet. */
-  private static final ThreadLocal<WeakReference<JobExecution>> RECORDED =
-      ThreadLocal.withInitial(() -> new WeakReference<>(null));
+  /** Executions of different parameter labels use their own {@code BatchPush}; this many are kept built. */
+  private static final int LABELLED_PUSHES = 64;
 
   private final BatchPush push;
   private final String job;
   private final Duration maxAge;
   private final boolean fromAnnotation;
+  private final List<String> parameterLabels;
+  private final Map<Map<String, String>, BatchPush> labelledPushes = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Map<String, String>, BatchPush> eldest) {
+      return size() > LABELLED_PUSHES;
+    }
+  };
 
   /** Records executions under the Spring Batch job name, with {@code push}'s labels and settings. */
   public BatchPushJobListener(BatchPush push) {
@@ -81,18 +86,46 @@ public final class BatchPushJobListener implements JobExecutionListener {
    * freshness SLO (null: {@code push}'s default).
    */
   public BatchPushJobListener(BatchPush push, String job, Duration maxAge) {
-    this(push, job, maxAge, false);
+    this(push, job, maxAge, false, List.of());
   }
 
-  /** {@code fromAnnotation}: registered for {@link PushMetrics}, whose settings win over a hand-added listener's. */
-  BatchPushJobListener(BatchPush push, String job, Duration maxAge, boolean fromAnnotation) {
-    this.fromAnnotation = fromAnnotation;
+  /**
+   * {@code fromAnnotation}: registered for {@link PushMetrics}, whose settings win over a hand-added listener's;
+   * {@code parameterLabels}: checked label names, see {@link #withParameterLabels}.
+   */
+  BatchPushJobListener(BatchPush push, String job, Duration maxAge, boolean fromAnnotation,
+      List<String> parameterLabels) {
     this.push = Objects.requireNonNull(push, "push == null");
     if (job != null && job.isEmpty()) {
       throw new IllegalArgumentException("Invalid job name: '' (give a name, or null for the Spring Batch job name)");
     }
     this.job = job;
     this.maxAge = maxAge;
+    this.fromAnnotation = fromAnnotation;
+    this.parameterLabels = List.copyOf(parameterLabels);
+  }
+
+  /**
+   * A copy that adds, for each name, a grouping label of that name valued with the execution's job parameter of the
+   * same name (empty when an execution lacks it). Concurrent executions of one job with different parameters then
+   * land in different groups instead of the last one to finish replacing the others.
+   *
+   * @throws IllegalArgumentException for a name that cannot be a label, or that is already one of the labels
+   */
+  public BatchPushJobListener withParameterLabels(String... names) {
+    Objects.requireNonNull(names, "names == null");
+    return new BatchPushJobListener(push, job, maxAge, fromAnnotation, checkParameterLabels(push, List.of(names)));
+  }
+
+  static List<String> checkParameterLabels(BatchPush push, List<String> names) {
+    for (String name : names) {
+      BatchPush.builder().label(name, "");
+      if (push.labels().containsKey(name)) {
+        throw new IllegalArgumentException("Invalid parameter label: '" + name + "' is already a label with the "
+            + "value '" + push.labels().get(name) + "'; drop one of the two");
+      }
+    }
+    return names;
   }
 
   /** The exit code pushed for an execution or step that ended with {@code status}; see the class comment. */
@@ -107,116 +140,150 @@ public final class BatchPushJobListener implements JobExecutionListener {
     }
   }
 
+  /**
+   * The exit code pushed for an execution or step that ended with {@code status} and {@code exitStatus}: a
+   * listener may fail a job through either, so COMPLETED with the exit status FAILED is a failure (1).
+   */
+  public static int exitCode(BatchStatus status, ExitStatus exitStatus) {
+    int code = exitCode(status);
+    boolean failedExit = exitStatus != null && ExitStatus.FAILED.getExitCode().equals(exitStatus.getExitCode());
+    return code == 0 && failedExit ? 1 : code;
+  }
+
+  /** First in, last out: ordered listeners run ahead of unordered ones in beforeJob and after them in afterJob. */
+  @Override
+  public int getOrder() {
+    return Ordered.HIGHEST_PRECEDENCE;
+  }
+
   @Override
   public void beforeJob(JobExecution execution) {
-    Claim claim = new Claim(this);
-    synchronized (IN_FLIGHT) {
-      Claim existing = IN_FLIGHT.get(execution);
-      if (existing != null && (existing.owner.fromAnnotation || !fromAnnotation)) {
-        return;
-      }
-      // Claimed before the (possibly slow) start push so a second listener on this job backs off; the
-      // annotation's listener takes over from one added by hand, whose run is then never pushed.
-      IN_FLIGHT.put(execution, claim);
-    }
-    claim.run = startQuietly(execution);
+    InFlightRuns.begin(execution, this);
   }
 
   @Override
   public void afterJob(JobExecution execution) {
-    JobRun run;
-    synchronized (IN_FLIGHT) {
-      Claim claim = IN_FLIGHT.get(execution);
-      if (claim != null && claim.owner != this) {
-        return;
-      }
-      if (claim == null && RECORDED.get().get() == execution) {
-        return;
-      }
-      IN_FLIGHT.remove(execution);
-      run = claim != null ? claim.run : null;
-    }
-    RECORDED.set(new WeakReference<>(execution));
-    if (run == null) {
-      // Stopped or rejected before beforeJob ran (the start time is then null): record it as a zero-length run.
-      run = startQuietly(execution);
-    }
-    if (run != null) {
-      finish(run, execution);
-    }
+    InFlightRuns.end(execution, this);
   }
 
-  private JobRun startQuietly(JobExecution execution) {
+  boolean fromAnnotation() {
+    return fromAnnotation;
+  }
+
+  /** The group's {@code job} label for executions of the Spring Batch job {@code jobName}. */
+  String groupJob(String jobName) {
+    return job != null ? job : jobName;
+  }
+
+  /** The grouping labels besides {@code job}; a parameter label's value reads {@code <job parameter NAME>}. */
+  Map<String, String> groupLabels() {
+    Map<String, String> labels = new LinkedHashMap<>(push.labels());
+    parameterLabels.forEach(name -> labels.put(name, "<job parameter " + name + ">"));
+    return labels;
+  }
+
+  /**
+   * The freshness SLO its runs of {@code jobName} declare (its own, else the {@code BatchPush}'s), or null: found
+   * from a run of a copy that does not push at start, and never closed, so nothing is pushed.
+   */
+  Duration declaredMaxAge(String jobName) {
+    return maxAge != null ? maxAge : push.newBuilder().pushAtStart(false).build().start(groupJob(jobName)).maxAge();
+  }
+
+  BatchPush push() {
+    return push;
+  }
+
+  /** The job parameters that become grouping labels. */
+  List<String> parameterLabels() {
+    return parameterLabels;
+  }
+
+  JobRun start(JobExecution execution) {
+    String name = execution.getJobInstance().getJobName();
     try {
-      JobRun run = push.start(job != null ? job : execution.getJobInstance().getJobName());
+      JobRun run = pushFor(execution).start(groupJob(name));
       return maxAge == null ? run : run.maxAge(maxAge);
     } catch (PushException e) {
       // Core logged it already (strict mode rethrows); the job must go on unchanged.
       return null;
     } catch (RuntimeException e) {
-      LOG.warn("batchpush: not recording {}: {}", execution.getJobInstance().getJobName(), e.toString());
+      LOG.warn("batchpush: not recording {}: {}", name, e.toString());
       return null;
     }
   }
 
-  private static void finish(JobRun run, JobExecution execution) {
+  /** Pushes the execution as Spring Batch ended it; {@code run} is null when beforeJob never ran. */
+  void finish(JobRun run, JobExecution execution) {
+    JobRun recorded = run != null ? run : start(execution);
+    if (recorded == null) {
+      return;
+    }
     try {
-      record(run, execution);
-      run.close();
+      int exitCode = exitCode(execution.getStatus(), execution.getExitStatus());
+      if (exitCode == 0) {
+        recorded.succeeded();
+      } else {
+        recorded.failed(exitCode);
+      }
+      ExecutionMetrics.record(recorded, execution, BatchPushJobListener::exitCode);
+      recorded.close();
     } catch (PushException e) {
       // Only a strict BatchPush throws; Spring Batch logs what afterJob throws and leaves the status alone.
       throw e;
     } catch (RuntimeException e) {
-      LOG.warn("batchpush: recording {} failed: {}", run.job(), e.toString());
+      LOG.warn("batchpush: recording {} failed: {}", recorded.job(), e.toString());
     }
   }
 
-  private static void record(JobRun run, JobExecution execution) {
-    int exitCode = exitCode(execution.getStatus());
-    if (exitCode == 0) {
-      run.succeeded();
-    } else {
-      run.failed(exitCode);
+  /**
+   * Pushes a run still in flight as interrupted, leaving it open for the {@code afterJob} that may yet come; steps
+   * still running are interrupted too.
+   */
+  void pushInterrupted(JobExecution execution, JobRun run, String why) {
+    LOG.warn("batchpush: {} while job execution {} of {} runs: pushing it as interrupted (exit code {})", why,
+        execution.getId(), run.job(), INTERRUPTED_EXIT_CODE);
+    try {
+      run.failed(INTERRUPTED_EXIT_CODE);
+      ExecutionMetrics.record(run, execution, (status, exitStatus) -> status.isRunning() ? INTERRUPTED_EXIT_CODE
+          : exitCode(status, exitStatus));
+      run.pushNow();
+    } catch (RuntimeException e) {
+      // Core logged a delivery problem already; the JVM is stopping and must not be held up by it.
+      LOG.warn("batchpush: pushing the interrupted run of {} failed: {}", run.job(), e.toString());
     }
-    long read = 0;
-    long written = 0;
-    long skipped = 0;
-    for (StepExecution step : execution.getStepExecutions()) {
-      String name = step.getStepName();
-      run.stepGauge(name, "duration_seconds", seconds(step.getStartTime(), step.getEndTime()));
-      run.stepGauge(name, "exit_code", exitCode(step.getStatus()));
-      run.stepGauge(name, "items_read", step.getReadCount());
-      run.stepGauge(name, "items_written", step.getWriteCount());
-      run.stepGauge(name, "items_skipped", step.getSkipCount());
-      read += step.getReadCount();
-      written += step.getWriteCount();
-      skipped += step.getSkipCount();
-    }
-    run.gauge("items_read", read);
-    run.gauge("items_written", written);
-    run.gauge("items_skipped", skipped);
   }
 
-  private static double seconds(LocalDateTime start, LocalDateTime end) {
-    if (start == null) {
-      return 0;
+  /** Pushes an execution that was abandoned (outside any run) as a run of its own; never throws. */
+  void pushAbandoned(JobExecution execution) {
+    try {
+      finish(null, execution);
+    } catch (RuntimeException e) {
+      LOG.warn("batchpush: pushing the abandoned execution {} failed: {}", execution.getId(), e.toString());
     }
-    Duration d = Duration.between(start, end != null ? end : LocalDateTime.now());
-    return Math.max(0, d.toNanos() / 1e9);
+  }
+
+  private BatchPush pushFor(JobExecution execution) {
+    if (parameterLabels.isEmpty()) {
+      return push;
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String name : parameterLabels) {
+      JobParameter<?> parameter = execution.getJobParameters().getParameter(name);
+      values.put(name, parameter == null ? "" : String.valueOf(parameter.value()));
+    }
+    synchronized (labelledPushes) {
+      return labelledPushes.computeIfAbsent(values, v -> {
+        BatchPush.Builder builder = push.newBuilder();
+        v.forEach(builder::label);
+        return builder.build();
+      });
+    }
   }
 
   @Override
   public String toString() {
-    return "BatchPushJobListener{job=" + (job != null ? job : "<job name>") + ", maxAge=" + maxAge + ", push=" + push
-        + "}";
-  }
-
-  private static final class Claim {
-    final BatchPushJobListener owner;
-    volatile JobRun run;
-
-    Claim(BatchPushJobListener owner) {
-      this.owner = owner;
-    }
+    return "BatchPushJobListener{job=" + (job != null ? job : "<job name>") + ", maxAge=" + maxAge
+        + (parameterLabels.isEmpty() ? "" : ", parameterLabels=" + parameterLabels) + ", push=" + push + "}";
   }
 }

@@ -38,4 +38,11 @@ public @interface PushMetrics {
    * default: none (or {@code batchpush.max-age}).
    */
   String maxAge() default "";
+
+  /**
+   * Job parameters that become grouping labels of the same name, valued per execution (empty when an execution
+   * lacks the parameter), e.g. {@code {"region"}}: concurrent executions with different parameters then keep their
+   * own groups instead of sharing one, which holds whichever execution finished last.
+   */
+  String[] parameterLabels() default {};
 }

@@ -3,6 +3,7 @@ package io.github.batchpush.spring;
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.Durations;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,21 +13,24 @@ import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.BeanInitializationException;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.annotation.AnnotationUtils;
 
 /**
  * Registers a {@link BatchPushJobListener} on every {@link PushMetrics @PushMetrics} job bean (or on every job when
- * instrumenting all). Declared through a static {@code @Bean} method and given the {@link BatchPush} lazily, so it
- * creates no bean while post-processors are still being registered: nothing gets the "not eligible for getting
- * processed by all BeanPostProcessors" warning.
+ * instrumenting all), keeps the context's {@link WatchedJobs}, and logs them in one line once the singletons exist.
+ * Declared through a static {@code @Bean} method and given the {@link BatchPush} lazily, so it creates no bean while
+ * post-processors are still being registered: nothing gets the "not eligible for getting processed by all
+ * BeanPostProcessors" warning.
  */
-final class PushMetricsRegistrar implements BeanPostProcessor, BeanFactoryAware {
+final class PushMetricsRegistrar implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton {
   private static final Logger LOG = LoggerFactory.getLogger(PushMetricsRegistrar.class);
 
   private final Supplier<BatchPush> push;
   private final boolean instrumentAllJobs;
+  private final WatchedJobs watchedJobs = new WatchedJobs();
   private ConfigurableListableBeanFactory beanFactory;
 
   PushMetricsRegistrar(Supplier<BatchPush> push, boolean instrumentAllJobs) {
@@ -44,6 +48,7 @@ final class PushMetricsRegistrar implements BeanPostProcessor, BeanFactoryAware 
     if (!(bean instanceof Job job)) {
       return bean;
     }
+    watchedJobs.seen(job.getName());
     PushMetrics annotation = findAnnotation(job, beanName);
     if (annotation == null && !instrumentAllJobs) {
       return bean;
@@ -57,9 +62,25 @@ final class PushMetricsRegistrar implements BeanPostProcessor, BeanFactoryAware 
       LOG.warn(message);
       return bean;
     }
-    abstractJob.registerJobExecutionListener(annotation == null ? new BatchPushJobListener(push.get())
-        : listener(annotation, beanName));
+    BatchPushJobListener listener = annotation == null ? new BatchPushJobListener(push.get())
+        : listener(annotation, beanName);
+    abstractJob.registerJobExecutionListener(listener);
+    watchedJobs.watch(job.getName(), listener);
     return bean;
+  }
+
+  /** Once every singleton job is registered: the one start-up line saying what batchpush watches. */
+  @Override
+  public void afterSingletonsInstantiated() {
+    try {
+      LOG.info(watchedJobs.describe());
+    } catch (RuntimeException e) {
+      LOG.warn("batchpush: cannot describe the watched jobs: {}", e.toString());
+    }
+  }
+
+  WatchedJobs watchedJobs() {
+    return watchedJobs;
   }
 
   private PushMetrics findAnnotation(Job job, String beanName) {
@@ -92,8 +113,17 @@ final class PushMetricsRegistrar implements BeanPostProcessor, BeanFactoryAware 
       }
       labelled = (labelled == null ? push.get().newBuilder() : labelled).label(label);
     }
+    BatchPush jobPush = labelled == null ? push.get() : labelled.build();
+    for (String name : annotation.parameterLabels()) {
+      try {
+        BatchPushJobListener.checkParameterLabels(jobPush, List.of(name));
+      } catch (IllegalArgumentException e) {
+        throw invalid(beanName, "parameterLabels", name, e);
+      }
+    }
+    List<String> parameterLabels = List.of(annotation.parameterLabels());
     String job = annotation.job().isEmpty() ? null : annotation.job();
-    return new BatchPushJobListener(labelled == null ? push.get() : labelled.build(), job, maxAge, true);
+    return new BatchPushJobListener(jobPush, job, maxAge, true, parameterLabels);
   }
 
   private static BeanInitializationException invalid(String beanName, String attribute, String value,

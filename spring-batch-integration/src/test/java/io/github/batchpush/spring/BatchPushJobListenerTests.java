@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.testing.Pushgateway;
+import io.github.batchpush.testing.RealPushgateway;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
@@ -35,21 +34,10 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /** The listener added by hand ({@code JobBuilder.listener}), on real jobs and the real Pushgateway. */
 class BatchPushJobListenerTests {
+  @RealPushgateway
   static Pushgateway gateway;
   @TempDir
   static Path spool;
-
-  @BeforeAll
-  static void startGateway() {
-    gateway = Pushgateway.start();
-  }
-
-  @AfterAll
-  static void stopGateway() {
-    if (gateway != null) {
-      gateway.close();
-    }
-  }
 
   @Test
   void mapsEveryBatchStatusToTheDocumentedExitCode() {
@@ -60,6 +48,16 @@ class BatchPushJobListenerTests {
     assertThat(BatchPushJobListener.exitCode(BatchStatus.ABANDONED)).isEqualTo(3);
     assertThat(BatchPushJobListener.exitCode(BatchStatus.UNKNOWN)).isEqualTo(4);
     assertThat(BatchPushJobListener.exitCode(BatchStatus.STARTED)).isEqualTo(4);
+  }
+
+  @Test
+  void aCompletedExecutionWhoseExitStatusIsFailedIsAFailure() {
+    assertThat(BatchPushJobListener.exitCode(BatchStatus.COMPLETED, ExitStatus.FAILED)).isEqualTo(1);
+    assertThat(BatchPushJobListener.exitCode(BatchStatus.COMPLETED, ExitStatus.COMPLETED)).isEqualTo(0);
+    assertThat(BatchPushJobListener.exitCode(BatchStatus.COMPLETED, new ExitStatus("COMPLETED WITH SKIPS")))
+        .isEqualTo(0);
+    assertThat(BatchPushJobListener.exitCode(BatchStatus.STOPPED, ExitStatus.FAILED)).isEqualTo(2);
+    assertThat(BatchPushJobListener.exitCode(BatchStatus.ABANDONED, ExitStatus.FAILED)).isEqualTo(3);
   }
 
   @Test

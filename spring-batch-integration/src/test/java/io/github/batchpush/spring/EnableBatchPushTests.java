@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.testing.Pushgateway;
+import io.github.batchpush.testing.RealPushgateway;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
@@ -24,21 +23,10 @@ import org.springframework.context.annotation.Configuration;
 
 /** {@link EnableBatchPush} in a plain Spring context that cannot load any Spring Boot class. */
 class EnableBatchPushTests {
+  @RealPushgateway
   static Pushgateway gateway;
   @TempDir
   static Path spool;
-
-  @BeforeAll
-  static void startGateway() {
-    gateway = Pushgateway.start();
-  }
-
-  @AfterAll
-  static void stopGateway() {
-    if (gateway != null) {
-      gateway.close();
-    }
-  }
 
   @Test
   void pushesAnnotatedJobsAndJobClassesWithoutSpringBoot() throws Exception {

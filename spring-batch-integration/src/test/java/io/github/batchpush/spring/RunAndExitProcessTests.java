@@ -2,39 +2,25 @@ package io.github.batchpush.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.batchpush.spring.jobs.AppProcess;
 import io.github.batchpush.testing.Pushgateway;
+import io.github.batchpush.testing.RealPushgateway;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link ExitingBatchApp} as a real separate JVM: its metrics are on the gateway once the process has exited. */
 class RunAndExitProcessTests {
   private static final String SECRET = "s3cret-never-in-output";
+  @RealPushgateway
   static Pushgateway gateway;
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void startGateway() {
-    gateway = Pushgateway.start();
-  }
-
-  @AfterAll
-  static void stopGateway() {
-    if (gateway != null) {
-      gateway.close();
-    }
-  }
 
   @Test
   void aRunAndExitAppDeliversItsSuccessBeforeTheJvmExits() throws Exception {
@@ -61,29 +47,17 @@ class RunAndExitProcessTests {
   }
 
   private Result runApp(String... extra) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(
-        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-        "-cp", System.getProperty("java.class.path"),
-        ExitingBatchApp.class.getName(),
+    List<String> args = new ArrayList<>(List.of(
         "--batchpush.gateway.url=" + gateway.uri(),
         "--batchpush.spool-dir=" + dir.resolve("spool"),
         "--batchpush.username=batch",
         "--spring.main.banner-mode=off"));
-    command.addAll(List.of(extra));
-    Path output = dir.resolve("output.txt");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+    args.addAll(List.of(extra));
     // The password comes the way secrets should: through the environment, never the command line.
-    builder.environment().put("BATCHPUSH_PASSWORD", SECRET);
-    builder.environment().remove("BATCHPUSH_GATEWAY");
-    Process process = builder.start();
-    try {
-      if (!process.waitFor(90, TimeUnit.SECONDS)) {
-        throw new AssertionError("the app did not exit within 90 s:\n" + Files.readString(output));
-      }
-      return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
-    } finally {
-      process.destroyForcibly();
+    try (AppProcess app = AppProcess.start(ExitingBatchApp.class, dir.resolve("output.txt"),
+        Map.of("BATCHPUSH_PASSWORD", SECRET), args)) {
+      int exitCode = app.exitCode(Duration.ofSeconds(90));
+      return new Result(exitCode, app.output());
     }
   }
 

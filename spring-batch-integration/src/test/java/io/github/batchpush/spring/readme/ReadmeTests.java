@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.batchpush.spring.BatchPushAutoConfiguration;
 import io.github.batchpush.testing.Pushgateway;
+import io.github.batchpush.testing.RealPushgateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -24,13 +25,24 @@ import org.springframework.context.annotation.Configuration;
 class ReadmeTests {
   private static final Path README = Paths.get("README.md");
 
+  @RealPushgateway
+  static Pushgateway gateway;
+
   @Test
   void theReadmeShowsInvoiceJobsVerbatim() throws Exception {
-    String source = Files.readString(Paths.get("src/test/java/io/github/batchpush/spring/readme/InvoiceJobs.java"));
-    String example = source.substring(source.indexOf("// tag::example[]\n") + "// tag::example[]\n".length(),
-        source.indexOf("// end::example[]"));
+    assertThat(block("java")).isEqualTo(example("InvoiceJobs"));
+  }
 
-    assertThat(block("java")).isEqualTo(example);
+  @Test
+  void theReadmeShowsRegionalJobsVerbatim() throws Exception {
+    assertThat(Files.readString(README)).contains("```java\n" + example("RegionalJobs") + "```\n");
+  }
+
+  /** What the source file of this package's {@code type} shows between its tags. */
+  private static String example(String type) throws Exception {
+    String source = Files.readString(Paths.get("src/test/java/io/github/batchpush/spring/readme/" + type + ".java"));
+    return source.substring(source.indexOf("// tag::example[]\n") + "// tag::example[]\n".length(),
+        source.indexOf("// end::example[]"));
   }
 
   @Test
@@ -41,22 +53,20 @@ class ReadmeTests {
         properties.add(line);
       }
     }
-    try (Pushgateway gateway = Pushgateway.start()) {
-      properties.add("batchpush.gateway.url=" + gateway.uri());
-      properties.add("batchpush.spool-enabled=false");
-      new ApplicationContextRunner()
-          .withConfiguration(AutoConfigurations.of(BatchPushAutoConfiguration.class))
-          .withUserConfiguration(Batch.class, InvoiceJobs.class)
-          .withPropertyValues(properties.toArray(String[]::new))
-          .run(context -> {
-            var execution = context.getBean(JobOperator.class).start(context.getBean(Job.class),
-                new JobParameters());
-            assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
-          });
+    properties.add("batchpush.gateway.url=" + gateway.uri());
+    properties.add("batchpush.spool-enabled=false");
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(BatchPushAutoConfiguration.class))
+        .withUserConfiguration(Batch.class, InvoiceJobs.class)
+        .withPropertyValues(properties.toArray(String[]::new))
+        .run(context -> {
+          var execution = context.getBean(JobOperator.class).start(context.getBean(Job.class),
+              new JobParameters());
+          assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        });
 
-      assertThat(gateway.group("invoice", Map.of("team", "billing", "env", "prod")))
-          .containsEntry("batch_job_exit_code", 0.0).containsEntry("batch_job_max_age_seconds", 93600.0);
-    }
+    assertThat(gateway.group("invoice", Map.of("team", "billing", "env", "prod")))
+        .containsEntry("batch_job_exit_code", 0.0).containsEntry("batch_job_max_age_seconds", 93600.0);
   }
 
   /** The first fenced block of this language in the README. */
