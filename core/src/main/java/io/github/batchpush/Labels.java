@@ -13,6 +13,7 @@ import java.util.Objects;
  * Labels.label("team=data");              // team -> data
  * Labels.labels("team=data, env=prod");   // {team=data, env=prod}
  * Labels.labels("");                      // {}
+ * Labels.checkName("job");                // IllegalArgumentException: the job name is the group's job label
  * }</pre>
  *
  * <p>A value is everything after the first '=' (it may be empty, or hold further '=' signs); a name must be a valid
@@ -20,6 +21,17 @@ import java.util.Objects;
  */
 public final class Labels {
   private Labels() {}
+
+  /**
+   * Checks a label name: a valid Prometheus label name other than {@code job} and {@code step}, not starting with
+   * {@code __}.
+   *
+   * @return the name
+   * @throws IllegalArgumentException naming the name and the rule it breaks
+   */
+  public static String checkName(String name) {
+    return MetricNames.checkLabelName(name);
+  }
 
   /**
    * One {@code key=value} label.

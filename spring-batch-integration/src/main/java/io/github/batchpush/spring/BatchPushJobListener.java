@@ -2,6 +2,7 @@ package io.github.batchpush.spring;
 
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.JobRun;
+import io.github.batchpush.Labels;
 import io.github.batchpush.PushException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -119,7 +120,7 @@ public final class BatchPushJobListener implements JobExecutionListener, Ordered
 
   static List<String> checkParameterLabels(BatchPush push, List<String> names) {
     for (String name : names) {
-      BatchPush.builder().label(name, "");
+      Labels.checkName(name);
       if (push.labels().containsKey(name)) {
         throw new IllegalArgumentException("Invalid parameter label: '" + name + "' is already a label with the "
             + "value '" + push.labels().get(name) + "'; drop one of the two");

@@ -2,6 +2,7 @@ package io.github.batchpush.spring;
 
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.Durations;
+import io.github.batchpush.Labels;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -106,8 +107,8 @@ final class PushMetricsRegistrar implements BeanPostProcessor, BeanFactoryAware,
     BatchPush.Builder labelled = null;
     for (String label : annotation.labels()) {
       try {
-        // Validated on a throwaway builder first, so a bad label is reported before any gateway setting is read.
-        BatchPush.builder().label(label);
+        // Checked before the BatchPush is resolved, so a bad label is reported before any gateway setting is read.
+        Labels.label(label);
       } catch (IllegalArgumentException e) {
         throw invalid(beanName, "labels", label, e);
       }
