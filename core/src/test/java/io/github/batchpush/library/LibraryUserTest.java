@@ -1,0 +1,121 @@
+package io.github.batchpush.library;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.batchpush.testing.Pushgateway;
+import io.github.batchpush.testing.RealPushgateway;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a library user hears about delivery problems, in a JVM of its own ({@link LibraryUserChild}): through SLF4J
+ * when it has a provider, and on stderr, once, when it has none (slf4j-api 2 then drops every message).
+ */
+class LibraryUserTest {
+  private static final String PROVIDER = "META-INF/services/org.slf4j.spi.SLF4JServiceProvider";
+
+  @RealPushgateway
+  static Pushgateway gateway;
+
+  @TempDir
+  Path spool;
+
+  private final String nowhere = "http://127.0.0.1:" + Pushgateway.freePort();
+
+  @Test
+  void withoutAnSlf4jProviderTheFirstFailedDeliveryIsOneLineOnStderr() throws Exception {
+    List<String> lines = batchpushLines(run(false, nowhere, nowhere));
+
+    assertThat(lines).hasSize(1);
+    assertThat(lines.get(0)).startsWith("batchpush: push of {job=\"child_job\"} to " + nowhere + " failed: ")
+        .contains("run spooled to " + spool)
+        .endsWith("(SLF4J has no provider, so batchpush reports no further problems: add one, "
+            + "e.g. org.slf4j:slf4j-simple at runtime scope)");
+  }
+
+  @Test
+  void withAnSlf4jProviderProblemsGoOnlyToTheLog() throws Exception {
+    String stderr = run(true, nowhere);
+
+    assertThat(batchpushLines(stderr)).isEmpty();
+    assertThat(stderr).contains("WARN io.github.batchpush.BatchPush - batchpush: push of {job=\"child_job\"} to "
+        + nowhere + " failed");
+  }
+
+  @Test
+  void runsSpooledForAnotherGatewayAreLoggedOnceByTheFirstDeliveryToThisOne() throws Exception {
+    String current = gateway.uri().toString();
+
+    String stderr = run(true, nowhere, current, current);
+
+    List<String> warnings = stderr.lines().filter(l -> l.contains("wait for other gateways")).toList();
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0)).endsWith("batchpush: 1 spooled run(s) in " + spool + " wait for other gateways {"
+        + nowhere + "=1}, not for " + current + "; if that is the new URL of one of them, deliver them here with "
+        + "flushFrom(URI.create(\"" + nowhere + "\")) or batchpush flush --from-gateway " + nowhere
+        + ", else they are dropped once older than the spool's age limit");
+  }
+
+  @Test
+  void withoutAnSlf4jProviderRunsForAnotherGatewayAreOneMoreLineOnStderr() throws Exception {
+    String current = gateway.uri().toString();
+
+    List<String> lines = batchpushLines(run(false, nowhere, nowhere, current, current));
+
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).startsWith("batchpush: push of {job=\"child_job\"} to " + nowhere + " failed: ");
+    assertThat(lines.get(1)).startsWith("batchpush: 2 spooled run(s) in " + spool + " wait for other gateways");
+  }
+
+  private static List<String> batchpushLines(String stderr) {
+    return stderr.lines().filter(l -> l.startsWith("batchpush:")).toList();
+  }
+
+  /** Runs the child with the test class path, without its SLF4J providers unless {@code withProvider}. */
+  private String run(boolean withProvider, String... gateways) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m", "-cp", classPath(withProvider),
+        LibraryUserChild.class.getName(), spool.toString()));
+    command.addAll(List.of(gateways));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().keySet().removeIf(k -> k.startsWith("BATCHPUSH_"));
+    Path err = Files.createTempFile(spool.getParent(), "stderr", ".txt");
+    Process child = pb.redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String stderr = Files.readString(err, StandardCharsets.UTF_8);
+    assertThat(child.exitValue()).as(stderr).isZero();
+    return stderr;
+  }
+
+  private static String classPath(boolean withProvider) throws IOException {
+    List<String> kept = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (withProvider || !providesSlf4j(Path.of(entry))) {
+        kept.add(entry);
+      }
+    }
+    return kept.stream().collect(Collectors.joining(File.pathSeparator));
+  }
+
+  private static boolean providesSlf4j(Path entry) throws IOException {
+    if (Files.isDirectory(entry)) {
+      return Files.exists(entry.resolve(PROVIDER));
+    }
+    if (!Files.isRegularFile(entry)) {
+      return false;
+    }
+    try (JarFile jar = new JarFile(entry.toFile())) {
+      return jar.getEntry(PROVIDER) != null;
+    }
+  }
+}
