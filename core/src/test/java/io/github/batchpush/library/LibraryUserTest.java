@@ -2,18 +2,13 @@ package io.github.batchpush.library;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.batchpush.testing.ChildJvm;
 import io.github.batchpush.testing.Pushgateway;
 import io.github.batchpush.testing.RealPushgateway;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,8 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
  * when it has a provider, and on stderr, once, when it has none (slf4j-api 2 then drops every message).
  */
 class LibraryUserTest {
-  private static final String PROVIDER = "META-INF/services/org.slf4j.spi.SLF4JServiceProvider";
-
   @RealPushgateway
   static Pushgateway gateway;
 
@@ -83,39 +76,11 @@ class LibraryUserTest {
 
   /** Runs the child with the test class path, without its SLF4J providers unless {@code withProvider}. */
   private String run(boolean withProvider, String... gateways) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m", "-cp", classPath(withProvider),
-        LibraryUserChild.class.getName(), spool.toString()));
-    command.addAll(List.of(gateways));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().keySet().removeIf(k -> k.startsWith("BATCHPUSH_"));
-    Path err = Files.createTempFile(spool.getParent(), "stderr", ".txt");
-    Process child = pb.redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String stderr = Files.readString(err, StandardCharsets.UTF_8);
-    assertThat(child.exitValue()).as(stderr).isZero();
-    return stderr;
-  }
-
-  private static String classPath(boolean withProvider) throws IOException {
-    List<String> kept = new ArrayList<>();
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      if (withProvider || !providesSlf4j(Path.of(entry))) {
-        kept.add(entry);
-      }
-    }
-    return kept.stream().collect(Collectors.joining(File.pathSeparator));
-  }
-
-  private static boolean providesSlf4j(Path entry) throws IOException {
-    if (Files.isDirectory(entry)) {
-      return Files.exists(entry.resolve(PROVIDER));
-    }
-    if (!Files.isRegularFile(entry)) {
-      return false;
-    }
-    try (JarFile jar = new JarFile(entry.toFile())) {
-      return jar.getEntry(PROVIDER) != null;
-    }
+    List<String> args = new ArrayList<>(List.of(spool.toString()));
+    args.addAll(List.of(gateways));
+    ChildJvm child = ChildJvm.of(LibraryUserChild.class);
+    ChildJvm.Result r = (withProvider ? child : child.withoutSlf4jProvider()).run(args.toArray(String[]::new));
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    return r.stderr();
   }
 }
