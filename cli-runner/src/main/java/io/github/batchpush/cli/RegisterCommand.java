@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,6 +70,7 @@ final class RegisterCommand implements Callable<Integer> {
   public Integer call() {
     Console console = new Console(spec.commandLine().getErr(), connection.quiet);
     BatchPush push;
+    Instant since;
     try {
       if (maxAge == null || maxAge.isZero()) {
         throw new IllegalArgumentException("Invalid --max-age: '" + (maxAge == null ? "" : "0s")
@@ -77,22 +80,17 @@ final class RegisterCommand implements Callable<Integer> {
       labels.forEach(b::label);
       ConnectionOptions.given(b, Setting.METRIC_PREFIX, metricPrefix);
       push = b.build();
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      console.error(e.getMessage());
-      return BatchPushCli.USAGE;
-    }
-    Instant since;
-    try {
       since = push.register(job, maxAge);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | IllegalStateException e) {
       console.error(e.getMessage());
       return BatchPushCli.USAGE;
     } catch (PushException e) {
       console.error(e.getMessage());
       return 1;
     }
-    StringBuilder group = new StringBuilder("job=").append(job);
-    push.labels().forEach((name, value) -> group.append(' ').append(name).append('=').append(value));
+    String group = Stream.concat(Stream.of("job=" + job),
+        push.labels().entrySet().stream().map(label -> label.getKey() + "=" + label.getValue()))
+        .collect(Collectors.joining(" "));
     console.info("registered group " + group + " on " + push.gateway() + ": max age "
         + maxAge.toString().substring(2).toLowerCase(Locale.ROOT) + ", counted from "
         + since.truncatedTo(ChronoUnit.SECONDS) + " until its first success");
