@@ -77,6 +77,8 @@ public final class BatchPush {
   private final Duration spoolMaxAge;
   private final Path textfileDirectory;
   private final Clock clock;
+  /** Built by library code, not by a face (the CLI, Spring), which reports the spool its own way. */
+  private final boolean library;
 
   private final Delivery delivery;
   private final Spool spool;
@@ -100,6 +102,7 @@ public final class BatchPush {
     this.spoolMaxAge = b.spoolMaxAge;
     this.textfileDirectory = b.textfileDirectory;
     this.clock = b.clock;
+    this.library = !b.namedByFace;
     this.delivery = gateway == null ? null : new Delivery(new PushgatewaySink(gateway, credentials.authorization(),
         trust == null ? null : trust.socketFactory(), connectTimeout, readTimeout), initialBackoff, maxBackoff);
     this.spool = b.spoolDisabled || delivery == null ? null
@@ -164,8 +167,8 @@ public final class BatchPush {
    * Registrations are not spooled; the whole call is bounded by the {@link Builder#deadline deadline}.
    *
    * @return when the job was first declared: now, or the time of an earlier registration, which is kept
-   * @throws PushException when the gateway could not be read or reached, or refused; nothing was sent then unless
-   *     the POST itself failed
+   * @throws PushException when the gateway could not be reached or refused; when it cannot even be read, nothing
+   *     is sent
    * @throws IllegalStateException when this instance writes textfiles only (no gateway)
    * @throws IllegalArgumentException for an empty job name or a max age that is not positive
    */
@@ -324,7 +327,7 @@ public final class BatchPush {
         }
       }
     }
-    if (delivery != null && deliverQuietly(push, deadline, strict)) {
+    if (delivery != null && deliverQuietly(push, deadline, strict) && library) {
       OtherGatewaysWarning.checkOnce(this, this::spoolCensus);
     }
   }
@@ -638,7 +641,9 @@ public final class BatchPush {
 
     /**
      * How messages name the settings that were not {@link #set} through a key: a face passes its own names (an
-     * option, a property); by default they are named by the builder method that sets them.
+     * option, a property); by default they are named by the builder method that sets them. An instance built by a
+     * face leaves reporting the spool's runs for other gateways to it (the command line's {@code flush} counts
+     * them; a {@code run} prints nothing when it succeeds), instead of the library's warning at its first delivery.
      */
     public Builder keyNames(Function<Setting, String> names) {
       this.keyNames = Objects.requireNonNull(names, "names == null");

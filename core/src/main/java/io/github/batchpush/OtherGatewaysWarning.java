@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
  * Runs spooled for another gateway wait for a delivery to theirs; after a change of the gateway's URL that delivery
  * never comes, and they are dropped at the spool's age limit without anyone having been told. A library user has
  * no {@code batchpush flush} printing the count, so the first successful delivery of a process looks once per spool
- * directory and gateway, and warns when such runs wait.
+ * directory and gateway, and warns when such runs wait. (Instances built by a face, the CLI or Spring, leave this to
+ * the face: a CLI run is a process of its own, and would print it every time.)
  *
  * <pre>{@code
  * OtherGatewaysWarning.checkOnce(push, push::spoolCensus);

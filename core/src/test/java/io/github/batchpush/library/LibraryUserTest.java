@@ -60,6 +60,17 @@ class LibraryUserTest {
   }
 
   @Test
+  void anInstanceBuiltByAFaceLeavesRunsForAnotherGatewayToTheFace() throws Exception {
+    String current = gateway.uri().toString();
+
+    ChildJvm.Result r = ChildJvm.of(LibraryUserChild.class).systemProperty("face", "true")
+        .run(spool.toString(), nowhere, current);
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stderr()).contains("push of {job=\"child_job\"} to " + nowhere).doesNotContain("other gateways");
+  }
+
+  @Test
   void withoutAnSlf4jProviderRunsForAnotherGatewayAreOneMoreLineOnStderr() throws Exception {
     String current = gateway.uri().toString();
 

@@ -28,6 +28,7 @@ public final class ChildJvm {
 
   private final Class<?> main;
   private final Map<String, String> env = new LinkedHashMap<>();
+  private final List<String> systemProperties = new ArrayList<>();
   private boolean withoutSlf4jProvider;
 
   private ChildJvm(Class<?> main) {
@@ -43,6 +44,12 @@ public final class ChildJvm {
     return this;
   }
 
+  /** A {@code -Dname=value} for the child. */
+  public ChildJvm systemProperty(String name, String value) {
+    systemProperties.add("-D" + name + "=" + value);
+    return this;
+  }
+
   /** Leaves every class path entry that provides an SLF4J binding out, so that slf4j-api falls back to NOP. */
   public ChildJvm withoutSlf4jProvider() {
     this.withoutSlf4jProvider = true;
@@ -55,7 +62,9 @@ public final class ChildJvm {
   /** Runs it to the end (at most a minute); stdout is discarded. */
   public Result run(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m", "-cp", classPath(), main.getName()));
+        .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m"));
+    command.addAll(systemProperties);
+    command.addAll(List.of("-cp", classPath(), main.getName()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().keySet().removeIf(k -> k.startsWith("BATCHPUSH_"));
