@@ -4,11 +4,12 @@
 #   bash samples/demo.sh
 #
 # It installs what is missing (maven, prometheus-pushgateway, prometheus, curl: Debian packages, when run as root),
-# builds the project, starts a Pushgateway and a Prometheus on free loopback ports with the shipped alert rules
-# (temporary directories, nothing persisted), runs the Spring Boot sample job once successfully and once failing,
-# runs commands through the `batchpush run` CLI, and prints what the gateway holds and what Prometheus reports.
-# Everything it started is stopped when it ends; in a terminal it first waits for Enter so that you can look around
-# in Prometheus's web UI.
+# builds the project (mvn package, a line per module as it goes; nothing is installed into ~/.m2), starts a
+# Pushgateway and a Prometheus on free loopback ports with the shipped alert rules (temporary directories, nothing
+# persisted), runs the Spring Boot sample job once successfully and once failing, runs commands through the
+# `batchpush run` CLI, registers a job that never runs, and prints what the gateway holds, what Prometheus reports
+# and a summary. Everything it started is stopped when it ends; in a terminal it first waits for Enter so that you
+# can look around in Prometheus's web UI. Piped into a file or a pager, it prints no colour codes.
 #
 #   DEMO_SKIP_BUILD=1   reuse the last build
 #   DEMO_NO_WAIT=1      do not wait for Enter at the end, even in a terminal
@@ -16,7 +17,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# Bold headings in a terminal only: piped, escape codes would end up as noise in the file or pager.
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+say() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
 
 # --- What the demo needs ------------------------------------------------------------------------------------------
@@ -41,8 +44,17 @@ fi
 
 # --- Build ----------------------------------------------------------------------------------------------------------
 if [ "${DEMO_SKIP_BUILD:-}" != 1 ]; then
-  say "Building (mvn -q -B install -DskipTests)"
-  mvn -q -B -ntp -Dstyle.color=never install -DskipTests
+  say "Building (mvn -B package -DskipTests, a few minutes the first time; one line per module)"
+  build_log=$(mktemp "${TMPDIR:-/tmp}/batchpush-demo-build.XXXXXX")
+  started=$SECONDS
+  # Maven's own "Building <module> ... [n/m]" lines, as they come (sed -u), the rest kept in the log.
+  if ! mvn -B -ntp -Dstyle.color=never package -DskipTests 2>&1 | tee "$build_log" \
+    | sed -un 's/^\[INFO\] Building \([^ ]*\) .*\[\([0-9]*\/[0-9]*\)\]$/  [\2] \1/p'; then
+    tail -n 40 "$build_log" >&2
+    die "the build failed; its whole log is $build_log"
+  fi
+  rm -f "$build_log"
+  echo "  built in $((SECONDS - started)) s"
 fi
 cli="$root/cli-runner/target/batchpush"
 app="$root/samples/spring-boot-batch/target/batchpush-sample-spring-boot-batch.jar"
@@ -150,6 +162,10 @@ say "A command whose max age is 10 s: batchpush run --job demo_cleanup --max-age
 "$cli" run --job demo_cleanup --max-age 10s -- true && status=0 || status=$?
 echo "exit code: $status; in 10 s its last success is older than its max age"
 
+say "A job declared at install that never runs: batchpush register --job demo_never_ran --max-age 10s"
+"$cli" register --job demo_never_ran --max-age 10s && status=0 || status=$?
+echo "exit code: $status; it has no run at all, and in 10 s it pages all the same"
+
 # --- What the gateway holds -----------------------------------------------------------------------------------------
 say "What the Pushgateway holds ($gateway/metrics)"
 curl -fsS "$gateway/metrics" | grep -E '^(batch_job_|push_time_seconds|push_failure_time_seconds)' | sort
@@ -167,7 +183,8 @@ say "Waiting (at most 60 s) for Prometheus to scrape the gateway and evaluate th
 for _ in $(seq 1 60); do
   now=$(firing)
   if grep -q 'alertname="BatchJobLastRunFailed".*job="nightly_report"' <<<"$now" \
-    && grep -q 'alertname="BatchJobNoRecentSuccess".*job="demo_cleanup"' <<<"$now"; then
+    && grep -q 'alertname="BatchJobNoRecentSuccess".*job="demo_cleanup"' <<<"$now" \
+    && grep -q 'alertname="BatchJobNoRecentSuccess".*job="demo_never_ran"' <<<"$now"; then
     break
   fi
   sleep 1
@@ -177,8 +194,29 @@ say "What Prometheus reports"
 query 'batch_job_exit_code'
 query 'time() - batch_job_last_success_timestamp_seconds'
 query 'batch_job_max_age_seconds'
-say "Alerts (expected: BatchJobLastRunFailed for nightly_report, BatchJobNoRecentSuccess for demo_cleanup)"
+say "Alerts (expected: BatchJobLastRunFailed for nightly_report, BatchJobNoRecentSuccess for demo_cleanup and demo_never_ran)"
 query 'ALERTS'
+
+# --- Summary --------------------------------------------------------------------------------------------------------
+# One gauge of one job from the gateway's text exposition, e.g. `gauge batch_job_exit_code nightly_report`.
+gauge() {
+  curl -fsS "$gateway/metrics" | awk -v name="$1" -v job="job=\"$2\"" \
+    'index($0, name "{") == 1 && index($0, job) { print $NF; exit }'
+}
+say "Summary"
+success=$(gauge batch_job_last_success_timestamp_seconds nightly_report)
+completion=$(gauge batch_job_last_completion_timestamp_seconds nightly_report)
+code=$(gauge batch_job_exit_code nightly_report)
+when() { [ -n "$1" ] && date -u -d "@$(printf '%.0f' "$1")" '+%Y-%m-%d %H:%M:%S UTC'; }
+echo "* nightly_report, the Spring Boot job: look at this one. Its last run failed (exit code ${code:-?} at"
+echo "  $(when "$completion" || echo '?')), and the success of the run before it is still on the gateway:"
+echo "  batch_job_last_success_timestamp_seconds = ${success:-missing} ($(when "$success" || echo 'none'))."
+echo "  The failed run was pushed with POST and without a last-success time, so it could not erase it: the failure"
+echo "  raises BatchJobLastRunFailed (a ticket), and BatchJobNoRecentSuccess (a page) stays quiet until that success"
+echo "  is older than the job's max age of 26 h."
+echo "* demo_cleanup succeeded, but its max age is 10 s: BatchJobNoRecentSuccess fires once its success is older."
+echo "* demo_never_ran never ran at all: declared with batchpush register, it pages once 10 s have passed without"
+echo "  a success. Without the declaration a job that never runs has no series, and nothing could fire."
 
 say "Prometheus web UI: $prometheus/alerts   (Pushgateway: $gateway)"
 if [ -t 0 ] && [ "${DEMO_NO_WAIT:-}" != 1 ]; then

@@ -5,12 +5,14 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +36,12 @@ import org.slf4j.LoggerFactory;
  * same spool. Delivery problems are logged, never thrown from {@link JobRun#close()}, unless {@link
  * Builder#strict(boolean) strict} mode is on.
  *
- * <p>Instances are immutable and thread-safe; share one. {@link #newBuilder()} makes a changed copy, for example
+ * <p>{@link #register(String, Duration)} declares a job before it ever runs, so that a job that never runs pages
+ * too. Instances are immutable and thread-safe; share one. {@link #newBuilder()} makes a changed copy, for example
  * with the labels of one job.
+ *
+ * <p>Delivery problems are logged through SLF4J: add a provider (slf4j-simple, Logback, ...). Without one, the first
+ * problem of the process is printed on stderr.
  */
 public final class BatchPush {
   private static final Logger LOG = LoggerFactory.getLogger(BatchPush.class);
@@ -71,6 +77,8 @@ public final class BatchPush {
   private final Duration spoolMaxAge;
   private final Path textfileDirectory;
   private final Clock clock;
+  /** Built by library code, not by a face (the CLI, Spring), which reports the spool its own way. */
+  private final boolean library;
 
   private final Delivery delivery;
   private final Spool spool;
@@ -94,6 +102,7 @@ public final class BatchPush {
     this.spoolMaxAge = b.spoolMaxAge;
     this.textfileDirectory = b.textfileDirectory;
     this.clock = b.clock;
+    this.library = !b.namedByFace;
     this.delivery = gateway == null ? null : new Delivery(new PushgatewaySink(gateway, credentials.authorization(),
         trust == null ? null : trust.socketFactory(), connectTimeout, readTimeout), initialBackoff, maxBackoff);
     this.spool = b.spoolDisabled || delivery == null ? null
@@ -140,6 +149,36 @@ public final class BatchPush {
   }
 
   /**
+   * Declares {@code job}, in this instance's group labels, on the gateway before it ever runs: its freshness SLO
+   * ({@code <prefix>_max_age_seconds}) and when it was declared ({@code <prefix>_registered_timestamp_seconds}).
+   * With the shipped alert rules, {@code BatchJobNoRecentSuccess} then pages when the job has had no success within
+   * {@code maxAge} of its declaration, so a job that never runs (a crontab line never installed, a wrapper that is
+   * not found, an application that dies at start-up) pages as well; its first success clears the alert.
+   *
+   * <pre>{@code
+   * // When the job is installed, or when the application that runs it starts:
+   * Instant since = push.register("nightly_report", Duration.ofHours(26));
+   * }</pre>
+   *
+   * <p>One POST, like a run, which never touches the last success, the exit code or anything else a run pushed.
+   * Registering again is safe and changes only the max age: the time of the first declaration is read back from the
+   * gateway and kept, so a job registered at every start of an application that keeps crashing still pages. A run's
+   * own max age ({@link Builder#maxAge}, {@link JobRun#maxAge}) replaces the registered one when the run is pushed.
+   * Registrations are not spooled; the whole call is bounded by the {@link Builder#deadline deadline}.
+   *
+   * @return when the job was first declared: now, or the time of an earlier registration, which is kept
+   * @throws PushException when the gateway could not be reached or refused; when it cannot even be read, nothing
+   *     is sent
+   * @throws IllegalStateException when this instance writes textfiles only (no gateway)
+   * @throws IllegalArgumentException for an empty job name or a max age that is not positive
+   */
+  public Instant register(String job, Duration maxAge) {
+    MetricNames.checkJobName(job);
+    Builder.positive(maxAge, "maxAge");
+    return Registration.declare(this, requireGateway(), job, maxAge, deadlineFromNow());
+  }
+
+  /**
    * Removes the group {@code job=<job>} plus this instance's labels from the gateway, with all its metrics.
    *
    * @throws PushException when the gateway could not be reached or refused
@@ -170,10 +209,23 @@ public final class BatchPush {
   }
 
   private SpoolReport replay(String adoptFrom) {
+    return replay(adoptFrom, deadlineFromNow());
+  }
+
+  private SpoolReport replay(String adoptFrom, long deadlineNanos) {
     if (spool == null) {
       return SpoolReport.EMPTY;
     }
-    return spool.replay(requireGateway(), deadlineFromNow(), adoptFrom);
+    return spool.replay(requireGateway(), deadlineNanos, adoptFrom);
+  }
+
+  /**
+   * What waits in the spool, for which gateways, without sending anything: a replay whose deadline has passed takes
+   * the lock only if it is free, stops before its first send, and counts the runs left. (The spool has no read-only
+   * census of its own; when it gets one, this is the one place to call it.)
+   */
+  private SpoolReport spoolCensus() {
+    return replay(null, System.nanoTime());
   }
 
   /** The grouping labels every run of this instance is pushed with, besides {@code job}. */
@@ -250,6 +302,16 @@ public final class BatchPush {
     return clock;
   }
 
+  /** The {@code Authorization} header every request to the gateway carries, or null. */
+  String authorizationHeader() {
+    return credentials.authorization();
+  }
+
+  /** The TLS socket factory trusting the configured CAs, or null for the JVM's defaults. */
+  SSLSocketFactory sslSocketFactory() {
+    return trust == null ? null : trust.socketFactory();
+  }
+
   /** Delivers the end-of-run push: textfile first (local, cannot hang), then the gateway via the spool. */
   void finish(Push push) {
     if (textfile != null) {
@@ -258,35 +320,43 @@ public final class BatchPush {
       } catch (IOException | RuntimeException e) {
         LOG.warn("batchpush: writing textfile for {} to {} failed: {}", push.group(), textfile.directory(),
             e.toString());
+        UnloggedProblems.report(UnloggedProblems.Kind.DELIVERY, "writing textfile for " + push.group() + " to "
+            + textfile.directory() + " failed: " + e);
         if (strict) {
           throw new PushException("writing textfile for " + push.group() + " failed: " + e, e);
         }
       }
     }
-    if (delivery != null) {
-      deliverQuietly(push, deadline, strict);
+    if (delivery != null && deliverQuietly(push, deadline, strict) && library) {
+      OtherGatewaysWarning.checkOnce(this, this::spoolCensus);
     }
   }
 
-  private void deliverQuietly(Push push, Duration budget, boolean strictly) {
+  /** Whether the push was delivered; a problem is logged (and thrown when {@code strictly}). */
+  private boolean deliverQuietly(Push push, Duration budget, boolean strictly) {
     try {
       if (spool != null) {
         spool.deliver(push, delivery, System.nanoTime() + budget.toNanos());
       } else {
         delivery.pushAdd(push, System.nanoTime() + budget.toNanos());
       }
+      return true;
     } catch (PushException e) {
       LOG.warn("batchpush: {}", e.getMessage());
+      UnloggedProblems.report(UnloggedProblems.Kind.DELIVERY, e.getMessage());
       if (strictly) {
         throw e;
       }
     } catch (RuntimeException e) {
       // A bug of ours must not break the job either; the run may be lost, so say so loudly.
       LOG.error("batchpush: delivery of {} failed unexpectedly, the run may be LOST: {}", push.group(), e.toString());
+      UnloggedProblems.report(UnloggedProblems.Kind.DELIVERY, "delivery of " + push.group()
+          + " failed unexpectedly, the run may be LOST: " + e);
       if (strictly) {
         throw new PushException("delivery of " + push.group() + " failed unexpectedly: " + e, e);
       }
     }
+    return false;
   }
 
   private Delivery requireGateway() {
@@ -571,7 +641,9 @@ public final class BatchPush {
 
     /**
      * How messages name the settings that were not {@link #set} through a key: a face passes its own names (an
-     * option, a property); by default they are named by the builder method that sets them.
+     * option, a property); by default they are named by the builder method that sets them. An instance built by a
+     * face leaves reporting the spool's runs for other gateways to it (the command line's {@code flush} counts
+     * them; a {@code run} prints nothing when it succeeds), instead of the library's warning at its first delivery.
      */
     public Builder keyNames(Function<Setting, String> names) {
       this.keyNames = Objects.requireNonNull(names, "names == null");

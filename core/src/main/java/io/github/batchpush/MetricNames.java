@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * MetricNames.name("batch_job", MetricNames.LAST_SUCCESS);       // batch_job_last_success_timestamp_seconds
  * }</pre>
  *
- * <p>The run-level suffixes {@link #DURATION} to {@link #LAST_SKIP} are recorded by batchpush itself and cannot be
+ * <p>The run-level suffixes {@link #DURATION} to {@link #REGISTERED} are recorded by batchpush itself and cannot be
  * used as user gauges; the item counts are ordinary gauges that the Spring Batch integration records.
  */
 public final class MetricNames {
@@ -36,6 +36,11 @@ public final class MetricNames {
   public static final String MAX_AGE = "max_age_seconds";
   /** When a run was last skipped because the previous one still held the overlap lock. */
   public static final String LAST_SKIP = "last_skip_timestamp_seconds";
+  /**
+   * When the job was first declared with {@link BatchPush#register(String, java.time.Duration)}: until its first
+   * success, the freshness alert counts from here, so a job that never runs pages too.
+   */
+  public static final String REGISTERED = "registered_timestamp_seconds";
 
   /** Items a run (or, as a step gauge, a step) read. */
   public static final String ITEMS_READ = "items_read";
@@ -59,6 +64,8 @@ public final class MetricNames {
       Map.entry(MAX_AGE, "How old the last success may be before the job counts as stale, in seconds."),
       Map.entry(LAST_SKIP, "When a run of the job was last skipped because the previous one still ran, in seconds "
           + "since the epoch."),
+      Map.entry(REGISTERED, "When the job was first registered with its max age, in seconds since the epoch; the "
+          + "freshness alert counts from it until the job first succeeds."),
       Map.entry(ITEMS_READ, "Items the last run of the job read."),
       Map.entry(ITEMS_WRITTEN, "Items the last run of the job wrote."),
       Map.entry(ITEMS_SKIPPED, "Items the last run of the job skipped."),
@@ -69,7 +76,7 @@ public final class MetricNames {
       Map.entry(STEP_PREFIX + ITEMS_SKIPPED, "Items the step skipped in the last run of the job."));
 
   private static final Set<String> RESERVED =
-      Set.of(DURATION, LAST_SUCCESS, LAST_COMPLETION, EXIT_CODE, LAST_START, MAX_AGE, LAST_SKIP);
+      Set.of(DURATION, LAST_SUCCESS, LAST_COMPLETION, EXIT_CODE, LAST_START, MAX_AGE, LAST_SKIP, REGISTERED);
 
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 

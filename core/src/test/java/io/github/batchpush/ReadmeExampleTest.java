@@ -2,65 +2,68 @@ package io.github.batchpush;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.example.NightlyReport;
+import io.github.batchpush.testing.ChildJvm;
 import io.github.batchpush.testing.Pushgateway;
+import io.github.batchpush.testing.RealPushgateway;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The example in core/README.md is this code: the test runs it against the real gateway and checks that the
- * README still shows it verbatim.
+ * The example in core/README.md (and the top README) is {@code com.example.NightlyReport}, a whole source file of
+ * this module's tests in a package of its own, so that it compiles as pasted with nothing but batchpush's public
+ * API: the test checks that the README shows that file verbatim, and runs it as a program against the real gateway.
  */
 class ReadmeExampleTest {
+  static final Path EXAMPLE = Paths.get("src/test/java/com/example/NightlyReport.java");
+
+  @RealPushgateway
+  static Pushgateway gateway;
+
   @TempDir
-  Path spool;
+  Path state;
 
-  static int exportRows() {
-    return 42;
+  @Test
+  void theReadmeShowsTheWholeExampleFileVerbatim() throws IOException {
+    String example = Files.readString(EXAMPLE);
+
+    assertThat(javaBlock(Files.readString(Paths.get("README.md")))).isEqualTo(example);
   }
 
   @Test
-  void theReadmeExampleRunsAgainstTheRealGateway() {
-    try (Pushgateway gateway = Pushgateway.start()) {
-      URI gatewayUri = gateway.uri();
-      // snippet:core
-      BatchPush push = BatchPush.builder()
-          .gateway(gatewayUri)                    // e.g. URI.create("http://localhost:9091")
-          .label("team", "data")
-          .maxAge(Duration.ofHours(26))           // alert when the last success is older than this
-          .spoolDirectory(spool)                  // optional; default ~/.local/state/batchpush/spool
-          .build();
+  void theExampleRegistersTheJobAtInstallAndPushesItsRunsAsTheReadmeSays() throws Exception {
+    ChildJvm program = ChildJvm.of(NightlyReport.class).env("XDG_STATE_HOME", state.toString());
 
-      try (JobRun run = push.start("nightly_report")) {
-        int rows = exportRows();                  // ... the job ...
-        run.gauge("records_processed", rows);
-        run.succeeded();                          // without this, close() records a failure (exit code 1)
-      }                                           // close() pushes; delivery problems are logged, not thrown
-      // snippet:end
-      assertThat(gateway.group("nightly_report", Map.of("team", "data")))
-          .containsEntry("batch_job_records_processed", 42.0)
-          .containsEntry("batch_job_exit_code", 0.0)
-          .containsEntry("batch_job_max_age_seconds", 93600.0)
-          .containsKey("batch_job_last_success_timestamp_seconds");
-    }
+    ChildJvm.Result install = program.run(gateway.uri().toString(), "register");
+    Map<String, Double> declared = gateway.group("nightly_report", Map.of("team", "data"));
+    ChildJvm.Result run = program.run(gateway.uri().toString());
+
+    assertThat(install.exitCode()).as(install.stderr()).isZero();
+    assertThat(declared).containsEntry("batch_job_max_age_seconds", 93600.0)
+        .containsKey("batch_job_registered_timestamp_seconds").doesNotContainKey("batch_job_exit_code");
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(gateway.group("nightly_report", Map.of("team", "data")))
+        .containsEntry("batch_job_records_processed", 42.0)
+        .containsEntry("batch_job_exit_code", 0.0)
+        .containsEntry("batch_job_max_age_seconds", 93600.0)
+        .containsEntry("batch_job_registered_timestamp_seconds",
+            declared.get("batch_job_registered_timestamp_seconds"))
+        .containsKey("batch_job_last_success_timestamp_seconds");
   }
 
-  @Test
-  void theReadmeShowsTheTestedCodeVerbatim() throws IOException {
-    String test = Files.readString(Paths.get("src/test/java/io/github/batchpush/ReadmeExampleTest.java"));
-    Matcher m = Pattern.compile("// snippet:core\\n(.*?)\\n\\s*// snippet:end", Pattern.DOTALL).matcher(test);
-    assertThat(m.find()).isTrue();
-    String snippet = m.group(1).lines().map(l -> l.length() >= 6 ? l.substring(6) : l.strip())
-        .collect(Collectors.joining("\n"));
-    assertThat(Files.readString(Paths.get("README.md"))).contains(snippet);
+  /** The one Java block of a README. */
+  static String javaBlock(String markdown) {
+    Matcher m = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(markdown);
+    assertThat(m.find()).as("a ```java block").isTrue();
+    String block = m.group(1);
+    assertThat(m.find()).as("a second ```java block").isFalse();
+    return block;
   }
 }

@@ -90,6 +90,7 @@ class CommandLineIT {
     Launch.Result r = batchpush().run();
 
     assertThat(r.exitCode()).isEqualTo(125);
-    assertThat(r.stderr()).isEqualTo("batchpush: which command? (run, delete or flush; see 'batchpush --help')\n");
+    assertThat(r.stderr())
+        .isEqualTo("batchpush: which command? (run, register, delete or flush; see 'batchpush --help')\n");
   }
 }

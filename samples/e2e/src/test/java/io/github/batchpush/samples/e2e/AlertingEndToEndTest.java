@@ -13,7 +13,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,7 +142,20 @@ class AlertingEndToEndTest {
     }
   }
 
+  @Test
+  void theDashboardsJobVariableListsEveryJobByItsOwnName() throws Exception {
+    JsonNode result = prometheus.query(DashboardTest.jobVariablePromQl());
+
+    assertThat(DashboardTest.jobVariableValues(result))
+        .containsExactly("failing_job", "fresh_job", "hung_job", "never_succeeded_job", "stale_job");
+  }
+
   static JsonNode alert(String name, String job) {
+    return alert(firing, name, job);
+  }
+
+  /** The active alert {@code name} for {@code job} in the data of an {@code /api/v1/alerts} answer. */
+  static JsonNode alert(JsonNode firing, String name, String job) {
     for (JsonNode alert : firing.get("alerts")) {
       if (name.equals(alert.get("labels").path("alertname").asText())
           && job.equals(alert.get("labels").path("job").asText())) {
@@ -148,6 +163,13 @@ class AlertingEndToEndTest {
       }
     }
     throw new AssertionError("no firing " + name + " for " + job + " in " + firing);
+  }
+
+  /** An alert's labels, sorted by name. */
+  static Map<String, String> labels(JsonNode alert) {
+    Map<String, String> labels = new TreeMap<>();
+    alert.get("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+    return labels;
   }
 
   static Set<String> firingAlerts(JsonNode data) {

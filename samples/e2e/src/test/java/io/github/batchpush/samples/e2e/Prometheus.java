@@ -20,8 +20,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The real Prometheus (Debian's {@code prometheus}) on a free loopback port, scraping one Pushgateway every second
- * with {@code honor_labels: true} and evaluating the given rule file every second.
+ * The real Prometheus (Debian's {@code prometheus}) on a free loopback port, scraping its targets every second and
+ * evaluating the given rule file every second: one Pushgateway with {@code honor_labels: true}, as
+ * {@code samples/prometheus/prometheus.yml} does, or a node_exporter with a default scrape config.
  *
  * <pre>{@code
  * try (Prometheus prometheus = Prometheus.start(gateway.uri(), rules)) {
@@ -45,11 +46,28 @@ final class Prometheus implements AutoCloseable {
     this.port = port;
   }
 
+  /** Scrapes the gateway as samples/prometheus/prometheus.yml does: job "pushgateway", honor_labels. */
   static Prometheus start(URI gateway, Path rules) throws IOException {
+    return start(rules, String.join("\n",
+        "  - job_name: pushgateway",
+        "    honor_labels: true",
+        "    static_configs:",
+        "      - targets: ['" + gateway.getHost() + ":" + gateway.getPort() + "']"));
+  }
+
+  /** Scrapes a node_exporter with a default scrape config: job "node", no honor_labels. */
+  static Prometheus startScrapingNode(URI nodeExporter, Path rules) throws IOException {
+    return start(rules, String.join("\n",
+        "  - job_name: node",
+        "    static_configs:",
+        "      - targets: ['" + nodeExporter.getHost() + ":" + nodeExporter.getPort() + "']"));
+  }
+
+  private static Prometheus start(Path rules, String scrapeConfigs) throws IOException {
     requireBinary();
     Path directory = Files.createTempDirectory("prometheus-e2e-");
     Path config = directory.resolve("prometheus.yml");
-    // Same scrape job as samples/prometheus/prometheus.yml, with intervals short enough for a test.
+    // Intervals short enough for a test.
     Files.writeString(config, String.join("\n",
         "global:",
         "  scrape_interval: 1s",
@@ -57,10 +75,7 @@ final class Prometheus implements AutoCloseable {
         "rule_files:",
         "  - " + rules.toAbsolutePath(),
         "scrape_configs:",
-        "  - job_name: pushgateway",
-        "    honor_labels: true",
-        "    static_configs:",
-        "      - targets: ['" + gateway.getHost() + ":" + gateway.getPort() + "']",
+        scrapeConfigs,
         ""));
     int port = Pushgateway.freePort();
     Process process = new ProcessBuilder(BINARY.toString(), "--config.file=" + config,
@@ -133,6 +148,19 @@ final class Prometheus implements AutoCloseable {
     }
   }
 
+  /** Stops a server the tests started, by its PID: TERM, then KILL after 10 s. */
+  static void stop(Process process) {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private void awaitReady() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
@@ -156,15 +184,7 @@ final class Prometheus implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    stop(process);
     try (Stream<Path> files = Files.walk(directory)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

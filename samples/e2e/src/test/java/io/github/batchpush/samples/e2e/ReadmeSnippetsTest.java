@@ -13,12 +13,15 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The Java in samples/README.md is copied from the compiled and tested samples, line for line. */
+/**
+ * The Java in samples/README.md and README.md is copied from compiled and tested sources, line for line. A block
+ * that is a whole source file, package and imports included, compiles as pasted.
+ */
 class ReadmeSnippetsTest {
   private static final Path SAMPLES = AlertingEndToEndTest.SAMPLES;
 
   @Test
-  void everyJavaBlockOfTheReadmeAppearsVerbatimInASampleSource() throws IOException {
+  void everyJavaBlockOfTheReadmeIsAWholeSampleSourceFileImportsIncluded() throws IOException {
     List<String> sources = new ArrayList<>();
     try (Stream<Path> files = Files.walk(SAMPLES)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".java") && f.toString().contains("/src/main/"))
@@ -30,8 +33,19 @@ class ReadmeSnippetsTest {
 
     assertThat(blocks).hasSize(2);
     for (String block : blocks) {
-      assertThat(sources).as("a sample containing\n%s", block).anyMatch(source -> source.contains(block));
+      assertThat(block).startsWith("\npackage ").contains("\nimport io.github.batchpush.");
+      assertThat(sources).as("a sample that is\n%s", block).contains(block);
     }
+  }
+
+  @Test
+  void thePlainJavaBlockOfTheTopReadmeIsAWholeCompiledSourceFileImportsIncluded() throws IOException {
+    Path top = SAMPLES.toAbsolutePath().normalize().getParent();
+    String block = javaBlocks(Files.readString(top.resolve("README.md"))).get(0);
+
+    assertThat(block).startsWith("\npackage ").contains("\nimport io.github.batchpush.BatchPush;");
+    assertThat(normalized(Files.readString(top.resolve("core/src/test/java/com/example/NightlyReport.java"))))
+        .isEqualTo(block);
   }
 
   @Test

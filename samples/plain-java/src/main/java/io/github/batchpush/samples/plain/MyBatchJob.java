@@ -5,16 +5,10 @@ import io.github.batchpush.JobRun;
 import java.net.URI;
 
 /**
- * The batch job of the Prometheus documentation's "Pushing metrics" page, with batchpush.
- *
- * <pre>{@code
- * java -cp ... io.github.batchpush.samples.plain.MyBatchJob http://127.0.0.1:9091
- * }</pre>
- *
- * <p>The documentation's version registers a duration gauge, starts a timer, registers a last-success gauge only
- * after the work succeeded (so a failure does not overwrite the previous success) and calls {@code pushAdd} in a
- * {@code finally} block. batchpush does all of that in {@link JobRun#close()}, and also pushes the exit code, the
- * completion time and, when a job declares one, its max age for the freshness alert.
+ * The batch job of the Prometheus documentation's "Pushing metrics" page, with batchpush: the documentation's version
+ * registers a duration gauge, starts a timer, registers a last-success gauge only after the work succeeded (so a
+ * failure does not overwrite the previous success) and calls pushAdd in a finally block. JobRun.close() does all
+ * of that, and also pushes the exit code and the completion time.
  */
 public final class MyBatchJob {
   private MyBatchJob() {}

@@ -1,10 +1,7 @@
 package io.github.batchpush.samples.boot;
 
-import io.github.batchpush.spring.PushMetrics;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -24,20 +21,14 @@ import org.springframework.context.annotation.Bean;
  *
  * <p>{@code fail=true} is a job parameter (Boot passes {@code key=value} arguments to the job) that makes the
  * {@code publish} step throw, so the run fails: exit code 5 from the JVM (Boot exits with the BatchStatus ordinal, FAILED = 5), {@code batch_job_exit_code 1} on the
- * gateway and the last success left as it was. The job declares its freshness SLO with {@code maxAge}: the
- * {@code BatchJobNoRecentSuccess} alert fires when it has not succeeded for 26 hours.
+ * gateway and the last success left as it was. The job ({@link NightlyReportJob}) declares its freshness SLO with
+ * {@code maxAge}: the {@code BatchJobNoRecentSuccess} alert fires when it has not succeeded for 26 hours.
  */
 @SpringBootApplication
 public class NightlyReportApplication {
 
   public static void main(String[] args) {
     System.exit(SpringApplication.exit(SpringApplication.run(NightlyReportApplication.class, args)));
-  }
-
-  @Bean
-  @PushMetrics(maxAge = "26h")
-  Job nightlyReport(JobRepository repository, Step export, Step publish) {
-    return new JobBuilder("nightly_report", repository).start(export).next(publish).build();
   }
 
   @Bean
