@@ -172,6 +172,13 @@ public final class BatchPushAutoConfiguration {
     return new AbandonedRuns(registrar, repository);
   }
 
+  /** Declares every watched job that has a max age on the gateway at start-up. */
+  @Bean
+  @ConditionalOnMissingBean
+  JobRegistrations batchPushJobRegistrations(ObjectProvider<PushMetricsRegistrar> registrar) {
+    return new JobRegistrations(registrar);
+  }
+
   /** Warns when Spring Boot's own Pushgateway export would push to a group of batchpush's. */
   @Bean
   @ConditionalOnMissingBean

@@ -34,6 +34,11 @@ class BatchPushConfiguration {
   }
 
   @Bean
+  JobRegistrations batchPushJobRegistrations(ObjectProvider<PushMetricsRegistrar> registrar) {
+    return new JobRegistrations(registrar);
+  }
+
+  @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   static AbandonedRuns batchPushAbandonedRuns(ObjectProvider<PushMetricsRegistrar> registrar,
       ObjectProvider<JobRepository> repository) {

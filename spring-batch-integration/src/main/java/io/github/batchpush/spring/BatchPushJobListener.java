@@ -183,12 +183,9 @@ public final class BatchPushJobListener implements JobExecutionListener, Ordered
     return labels;
   }
 
-  /**
-   * The freshness SLO its runs of {@code jobName} declare (its own, else the {@code BatchPush}'s), or null: found
-   * from a run of a copy that does not push at start, and never closed, so nothing is pushed.
-   */
-  Duration declaredMaxAge(String jobName) {
-    return maxAge != null ? maxAge : push.newBuilder().pushAtStart(false).build().start(groupJob(jobName)).maxAge();
+  /** The freshness SLO its runs declare (its own, else the {@code BatchPush}'s), or null. */
+  Duration declaredMaxAge() {
+    return maxAge != null ? maxAge : push.maxAge();
   }
 
   BatchPush push() {

@@ -60,7 +60,7 @@ final class WatchedJobs {
     }
     List<String> jobs = new ArrayList<>();
     for (Watched w : watched) {
-      Duration maxAge = w.listener().declaredMaxAge(w.jobName());
+      Duration maxAge = w.listener().declaredMaxAge();
       jobs.add(w.jobName() + " as " + w.group() + ", max age " + (maxAge == null ? "none" : format(maxAge)));
     }
     URI gateway = watched.get(0).listener().push().gateway();

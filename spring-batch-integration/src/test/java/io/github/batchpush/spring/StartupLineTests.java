@@ -49,7 +49,7 @@ class StartupLineTests {
   }
 
   private static List<String> batchpushLines(CapturedOutput output) {
-    return output.getAll().lines().filter(line -> line.contains("batchpush: "))
+    return output.getAll().lines().filter(line -> line.contains("PushMetricsRegistrar - batchpush: "))
         .map(line -> line.substring(line.indexOf("] ") + 2)).toList();
   }
 
