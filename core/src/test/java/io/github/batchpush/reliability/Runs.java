@@ -70,13 +70,15 @@ final class Runs {
     return m;
   }
 
-  /** The run files waiting in a spool directory. */
+  /** The run files waiting in a spool directory, for any gateway, oldest first (not those set aside). */
   static List<Path> spooled(Path spool) {
     if (!Files.isDirectory(spool)) {
       return List.of();
     }
-    try (Stream<Path> files = Files.list(spool)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".run")).sorted().collect(Collectors.toList());
+    try (Stream<Path> files = Files.walk(spool, 2)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".run"))
+          .filter(p -> !spool.relativize(p).startsWith("corrupt"))
+          .sorted(java.util.Comparator.comparing(p -> p.getFileName().toString())).collect(Collectors.toList());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

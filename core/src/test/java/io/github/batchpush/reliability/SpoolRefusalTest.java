@@ -14,14 +14,13 @@ import io.github.batchpush.reliability.Runs.Outcome;
 import io.github.batchpush.testing.FaultServer;
 import io.github.batchpush.testing.FaultServer.Fault;
 import io.github.batchpush.testing.Pushgateway;
+import io.github.batchpush.testing.RealPushgateway;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,22 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
  * a request per spooled run either.
  */
 class SpoolRefusalTest {
+  @RealPushgateway
   static Pushgateway gateway;
 
   @TempDir
   Path spool;
 
   final TestClock clock = new TestClock("2026-11-25T14:00:00Z");
-
-  @BeforeAll
-  static void startGateway() {
-    gateway = Pushgateway.start();
-  }
-
-  @AfterAll
-  static void stopGateway() {
-    gateway.close();
-  }
 
   private BatchPush to(URI uri, Duration deadline) {
     return BatchPush.builder().gateway(uri).spoolDirectory(spool).clock(clock).deadline(deadline).build();
@@ -96,13 +86,14 @@ class SpoolRefusalTest {
   }
 
   @Test
-  void aNewRunIsDeliveredPastASpooledRunOfAnotherJobThatIsRefused() throws Exception {
+  void aNewRunGoesOutAheadOfASpooledRunOfAnotherJobThatIsRefusedAndThatOneWaits() throws Exception {
     int port = Pushgateway.freePort();
     spoolWhileDown(port, "refused_before_new_job");
 
-    try (FaultServer proxy = FaultServer.startOnPort(port, gateway.uri(), List.of(Fault.status(413), Fault.pass()))) {
+    try (FaultServer proxy = FaultServer.startOnPort(port, gateway.uri(), List.of(Fault.pass(), Fault.status(413)))) {
       Outcome fresh = run(to(proxy.uri(), Duration.ofSeconds(2)), clock, "fresh_job", 0);
 
+      assertThat(paths(proxy)).containsExactly("/metrics/job/fresh_job", "/metrics/job/refused_before_new_job");
       assertThat(held(gateway, "fresh_job")).isEqualTo(fresh.values());
       assertThat(spooled(spool)).hasSize(1);
     }

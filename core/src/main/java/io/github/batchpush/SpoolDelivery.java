@@ -1,0 +1,323 @@
+package io.github.batchpush;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The spool's delivery policy, for one delivery or flush holding the spool's lock.
+ *
+ * <pre>{@code
+ * SpoolDelivery session = new SpoolDelivery(spool, queue, delivery, deadlineNanos, problems);
+ * session.deliver(push);        // the run just finished first, then a slice of the backlog
+ * session.replay(queue.runs()); // or, for a flush: the backlog, oldest first, until the deadline
+ * }</pre>
+ *
+ * <p>The rules, each in one place below:
+ * <ul>
+ *   <li>A run is written to its gateway's queue before its first byte goes out, and its file is deleted only after
+ *   the {@link DeliveredIndex} recorded it: a process killed at any point leaves either the file (sent again, which
+ *   is harmless) or a record that trims any older run. A run the spool cannot take (a full disk) is recorded before
+ *   it is sent instead, or not sent at all: never sent unrecorded, where an older run could land on it later.
+ *   <li>Of every run only what is still news goes out ({@link DeliveredEntry#newsIn}): so the run just finished goes
+ *   first, ahead of the backlog of its gateway, and the gateway still ends as if all had gone in order.
+ *   <li>A group the gateway refuses (400 for a type conflict, 403, 413) waits in the spool, and the other groups go
+ *   on; a refusal that is not the group's own (408, 429, 5xx, or a second job refused the same way) ends the replay.
+ *   <li>An exception while sending is the network's or the JDK's, never the run's: a malformed file is found when it
+ *   is read, and set aside.
+ * </ul>
+ */
+final class SpoolDelivery {
+  /**
+   * The most a job's delivery spends on the backlog after its own run: the backlog goes in later deliveries or a
+   * flush, and neither the job nor the spool's lock is held for long.
+   */
+  static final Duration REPLAY_SLICE = Duration.ofSeconds(2);
+  /** While the gateway is down, one delivery in this many (at the default limit) checks the queue's limits. */
+  private static final int LIMIT_CHECK_SAMPLE = 64;
+
+  private final Spool spool;
+  private final SpoolQueue queue;
+  private final DeliveredIndex index;
+  private final Delivery delivery;
+  private final long deadlineNanos;
+  private final SpoolProblems problems;
+  private final Map<String, PushException> refused = new HashMap<>();
+  private String firstRefusedJob;
+  private int firstRefusedStatus;
+  private Path ownFile;
+  private IOException ownNotSpooled;
+  private int droppedForAge;
+  /** For a flush after a change of URL: the gateway whose runs go to this one as well; else null. */
+  String adoptFrom;
+
+  int delivered;
+  int dropped;
+  /** Why the replay stopped before its end, or the last refusal of a group; null when neither happened. */
+  PushException stoppedBy;
+  /** Whether the replay stopped before its end. */
+  boolean stopped;
+
+  SpoolDelivery(Spool spool, SpoolQueue queue, Delivery delivery, long deadlineNanos, SpoolProblems problems) {
+    this.spool = spool;
+    this.queue = queue;
+    this.index = queue.index(problems);
+    this.delivery = delivery;
+    this.deadlineNanos = deadlineNanos;
+    this.problems = problems;
+  }
+
+  /** Delivers the run just finished, then a slice of its gateway's backlog; throws when the run did not arrive. */
+  void deliver(Push push) {
+    ownFile = spoolOwn(push);
+    PushException failure = sendOwn(push);
+    try {
+      replayAfter(failure);
+    } catch (IOException e) {
+      problems.warn("cannot replay the spool " + spool.directory() + " (" + e + "); its runs wait for the next "
+          + "delivery");
+    }
+    if (failure != null) {
+      throw Spool.withSuffix(failure, ownFile != null && Files.exists(ownFile)
+          ? "; run spooled to " + ownFile + " for the next delivery"
+          : "; run LOST: the spool " + spool.directory() + " cannot take it (" + ownNotSpooled + ")");
+    }
+  }
+
+  /**
+   * After the run just finished: a slice of the backlog, unless the gateway is down (or only a sample of the
+   * limits, so that the spool stays bounded through an outage without a listing per run).
+   */
+  private void replayAfter(PushException ownFailure) throws IOException {
+    boolean down = ownFailure != null && !(ownFailure instanceof GatewayRejectedException
+        && !((GatewayRejectedException) ownFailure).isTransient());
+    if (!down) {
+      replay(queue.runs(), Math.min(deadlineNanos, System.nanoTime() + REPLAY_SLICE.toNanos()));
+      if (stopped) {
+        problems.note(stoppedBy.getMessage());
+      }
+    } else if (ThreadLocalRandom.current().nextInt(spool.maxRuns()) < LIMIT_CHECK_SAMPLE) {
+      withinLimits(queue.runs());
+    }
+  }
+
+  private Path spoolOwn(Push push) {
+    try {
+      Path file = queue.write(push);
+      Checkpoints.reached("own-spooled");
+      return file;
+    } catch (IOException e) {
+      ownNotSpooled = e;
+      return null;
+    }
+  }
+
+  /** Sends the run just finished; the failure, or null. */
+  private PushException sendOwn(Push push) {
+    if (System.nanoTime() + Delivery.MIN_ATTEMPT_NANOS >= deadlineNanos) {
+      return new PushException("run " + push.group() + " not sent: waiting for the spool's lock in "
+          + spool.directory() + " took the time until the deadline", null);
+    }
+    try {
+      if (ownFile != null) {
+        sendThenRecord(push, ownFile);
+      } else {
+        sendRecordedFirst(push);
+        problems.warn("cannot write run " + push.group() + " to the spool " + spool.directory() + " ("
+            + ownNotSpooled + "); it went out unspooled, and the spool's index recorded it");
+      }
+      Checkpoints.reached("own-sent");
+      return null;
+    } catch (PushException e) {
+      refused.put(group(push), e);
+      return e;
+    } catch (IOException e) {
+      return new PushException("run " + push.group() + " NOT sent: the spool " + spool.directory()
+          + " can record neither the run (" + ownNotSpooled + ") nor its delivery (" + e + "), and an older run "
+          + "spooled later could then land on it", e);
+    }
+  }
+
+  /** Sends what of a spooled run is news; deletes its file once the index recorded it (or once nothing was news). */
+  private void sendThenRecord(Push push, Path file) {
+    String group = group(push);
+    DeliveredEntry entry = index.lookup(group);
+    Push news = entry.newsIn(push);
+    if (news != null) {
+      delivery.pushAdd(news, deadlineNanos);
+      Checkpoints.reached("sent");
+      try {
+        index.record(group, entry.with(news));
+      } catch (IOException e) {
+        // Kept: sent again later, after anything older, which this lock's deliveries now trim.
+        problems.index("cannot record the delivery of " + push.group() + " (" + e + "); its file " + file
+            + " stays, to be sent again");
+        return;
+      }
+      Checkpoints.reached("indexed");
+    }
+    deleteDelivered(file);
+  }
+
+  /** Sends a run the spool could not take: recorded first, since there is no file to fall back on. */
+  private void sendRecordedFirst(Push push) throws IOException {
+    String group = group(push);
+    DeliveredEntry entry = index.lookup(group);
+    Push news = entry.newsIn(push);
+    if (news != null) {
+      index.record(group, entry.with(news));
+      delivery.pushAdd(news, deadlineNanos);
+    }
+  }
+
+  private void deleteDelivered(Path file) {
+    try {
+      Files.deleteIfExists(file);
+      Checkpoints.reached("deleted");
+    } catch (IOException e) {
+      problems.warn("cannot delete the delivered run " + file + " (" + e + "); it is sent again, harmlessly");
+    }
+  }
+
+  /** Replays {@code runs} oldest first, until {@code untilNanos}; the run just delivered is not among them. */
+  void replay(List<Path> runs, long untilNanos) throws IOException {
+    List<Path> kept = withinLimits(runs);
+    for (int i = 0; i < kept.size(); i++) {
+      Path file = kept.get(i);
+      if (file.equals(ownFile)) {
+        continue;
+      }
+      if (System.nanoTime() + Delivery.MIN_ATTEMPT_NANOS >= untilNanos) {
+        stopForTime(kept.size() - i, null);
+        return;
+      }
+      if (!replayOne(file, kept.size() - i, untilNanos)) {
+        return;
+      }
+    }
+  }
+
+  /** Replays one spooled run; false when the replay has to stop. */
+  private boolean replayOne(Path file, int left, long untilNanos) {
+    SpoolFiles.Run run = readOrSetAside(file);
+    if (run == null || !takes(run.gateway()) || refused.containsKey(group(run.push()))) {
+      return true;
+    }
+    try {
+      sendThenRecord(run.push(), file);
+      delivered++;
+      return true;
+    } catch (GatewayRejectedException e) {
+      return refusedForGood(run.push(), e);
+    } catch (GatewayUnreachableException e) {
+      if (System.nanoTime() + Delivery.MIN_ATTEMPT_NANOS >= untilNanos) {
+        stopForTime(left, e);
+      } else {
+        stop(e);
+      }
+      return false;
+    }
+  }
+
+  private SpoolFiles.Run readOrSetAside(Path file) {
+    try {
+      return SpoolFiles.readRun(file);
+    } catch (java.nio.file.NoSuchFileException gone) {
+      return null; // delivered by a delivery that held the lock before ours, after we listed the queue
+    } catch (IOException e) {
+      try {
+        spool.setAside(file, e instanceof SpoolFiles.UnreadableException ? e.getMessage() : e.toString(), problems);
+      } catch (IOException notMoved) {
+        problems.warn("cannot set aside the unreadable spooled run " + file + " (" + e + "; " + notMoved + ")");
+      }
+      return null;
+    }
+  }
+
+  /**
+   * A refusal of one spooled run: its group waits in the spool and the other groups go on, unless the refusal is not
+   * the group's own. Returns false when the replay has to stop.
+   */
+  private boolean refusedForGood(Push spooled, GatewayRejectedException e) {
+    boolean sameAsAnotherJob = firstRefusedJob != null && e.status() == firstRefusedStatus
+        && !spooled.job.equals(firstRefusedJob);
+    if (e.isTransient() || sameAsAnotherJob) {
+      // Overloaded, or a refusal every job gets (wrong credentials): the rest would fare no better.
+      stop(e);
+      return false;
+    }
+    if (firstRefusedJob == null) {
+      firstRefusedJob = spooled.job;
+      firstRefusedStatus = e.status();
+    }
+    refused.put(group(spooled), e);
+    problems.refused(spooled, e);
+    stoppedBy = e;
+    return true;
+  }
+
+  private void stop(PushException why) {
+    stoppedBy = why;
+    stopped = true;
+  }
+
+  /** The replay ran out of time: say so, rather than blame the gateway for the little time the last send had. */
+  private void stopForTime(int left, GatewayUnreachableException last) {
+    stop(new PushException("the deadline came while replaying the spool " + spool.directory() + ": "
+        + delivered + " spooled runs delivered, " + left + " left for the next delivery or flush"
+        + (last == null ? "" : " (the last one sent had only the end of the deadline: " + last.getMessage() + ")"),
+        null));
+  }
+
+  /** Drops, loudly, the runs past the spool's limits, oldest first; the others, oldest first. */
+  List<Path> withinLimits(List<Path> runs) throws IOException {
+    int excess = runs.size() - spool.maxRuns();
+    List<Path> kept = new ArrayList<>();
+    Instant oldestKept = spool.clock().instant().minus(spool.maxAge());
+    for (int i = 0; i < runs.size(); i++) {
+      Path file = runs.get(i);
+      Instant finished = SpoolFiles.finishedAt(file.getFileName().toString());
+      if (i < excess && !file.equals(ownFile)) {
+        Files.deleteIfExists(file);
+      } else if (finished != null && finished.isBefore(oldestKept) && !file.equals(ownFile)) {
+        // Only the first is read, to name it: a backlog aging out at once costs no read per run.
+        problems.droppedForAge(droppedForAge++ == 0 ? describe(file, finished) : file.getFileName().toString(),
+            spool.maxAge());
+        Files.deleteIfExists(file);
+        dropped++;
+      } else {
+        kept.add(file);
+      }
+    }
+    if (excess > 0) {
+      problems.droppedForCount(spool.directory(), spool.maxRuns(), excess);
+      dropped += excess;
+    }
+    return kept;
+  }
+
+  /** A dropped run as a log line names it: its group and finish time when it can be read, else its file. */
+  private static String describe(Path file, Instant finished) {
+    try {
+      return SpoolFiles.readRun(file).push().group() + " of " + finished;
+    } catch (IOException e) {
+      return file.getFileName() + " of " + finished;
+    }
+  }
+
+  private static String group(Push push) {
+    return GroupingKeyPath.of(push.job, push.labels);
+  }
+
+  /** Whether this delivery sends a run spooled for {@code spooledFor}; one spooled without a gateway goes to any. */
+  private boolean takes(String spooledFor) {
+    return spooledFor == null || spooledFor.equals(queue.gateway()) || spooledFor.equals(adoptFrom);
+  }
+}
