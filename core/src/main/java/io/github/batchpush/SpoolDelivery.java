@@ -128,8 +128,7 @@ final class SpoolDelivery {
     try {
       if (ownFile != null) {
         sendThenRecord(push, ownFile);
-      } else {
-        sendRecordedFirst(push);
+      } else if (sendRecordedFirst(push)) {
         problems.warn("cannot write run " + push.group() + " to the spool " + spool.directory() + " ("
             + ownNotSpooled + "); it went out unspooled, and the spool's index recorded it");
       }
@@ -166,15 +165,20 @@ final class SpoolDelivery {
     deleteDelivered(file);
   }
 
-  /** Sends a run the spool could not take: recorded first, since there is no file to fall back on. */
-  private void sendRecordedFirst(Push push) throws IOException {
+  /**
+   * Sends a run the spool could not take: recorded first, since there is no file to fall back on. Returns whether
+   * anything of it was news.
+   */
+  private boolean sendRecordedFirst(Push push) throws IOException {
     String group = group(push);
     DeliveredEntry entry = index.lookup(group);
     Push news = entry.newsIn(push);
-    if (news != null) {
-      index.record(group, entry.with(news));
-      delivery.pushAdd(news, deadlineNanos);
+    if (news == null) {
+      return false;
     }
+    index.record(group, entry.with(news));
+    delivery.pushAdd(news, deadlineNanos);
+    return true;
   }
 
   private void deleteDelivered(Path file) {
