@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The spool's delivery policy, for one delivery or flush holding the spool's lock.
@@ -199,7 +200,7 @@ final class SpoolDelivery {
         continue;
       }
       if (System.nanoTime() + Delivery.MIN_ATTEMPT_NANOS >= untilNanos) {
-        stopForTime(kept.size() - i, null);
+        stopForTime(kept.size() - i, -1);
         return;
       }
       if (!replayOne(file, kept.size() - i, untilNanos)) {
@@ -214,6 +215,7 @@ final class SpoolDelivery {
     if (run == null || !takes(run.gateway()) || refused.containsKey(group(run.push()))) {
       return true;
     }
+    long budgetNanos = untilNanos - System.nanoTime();
     try {
       sendThenRecord(run.push(), file);
       delivered++;
@@ -222,7 +224,7 @@ final class SpoolDelivery {
       return refusedForGood(run.push(), e);
     } catch (GatewayUnreachableException e) {
       if (System.nanoTime() + Delivery.MIN_ATTEMPT_NANOS >= untilNanos) {
-        stopForTime(left, e);
+        stopForTime(left, budgetNanos);
       } else {
         stop(e);
       }
@@ -272,12 +274,15 @@ final class SpoolDelivery {
     stopped = true;
   }
 
-  /** The replay ran out of time: say so, rather than blame the gateway for the little time the last send had. */
-  private void stopForTime(int left, GatewayUnreachableException last) {
-    stop(new PushException("the deadline came while replaying the spool " + spool.directory() + ": "
-        + delivered + " spooled runs delivered, " + left + " left for the next delivery or flush"
-        + (last == null ? "" : " (the last one sent had only the end of the deadline: " + last.getMessage() + ")"),
-        null));
+  /**
+   * The replay ran out of time: say so, rather than blame the gateway for the little time the last send had
+   * ({@code lastBudgetNanos}, or -1 when the replay stopped before sending).
+   */
+  private void stopForTime(int left, long lastBudgetNanos) {
+    stop(new PushException("the deadline came while replaying the spool " + spool.directory() + ": " + delivered
+        + " spooled runs delivered, " + left + " left for the next delivery or flush"
+        + (lastBudgetNanos < 0 ? "" : " (the last one sent had " + TimeUnit.NANOSECONDS.toMillis(lastBudgetNanos)
+            + " ms left, and took them)"), null));
   }
 
   /** Drops, loudly, the runs past the spool's limits, oldest first; the others, oldest first. */

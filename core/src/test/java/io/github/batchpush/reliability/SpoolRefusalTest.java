@@ -86,6 +86,39 @@ class SpoolRefusalTest {
   }
 
   @Test
+  void aSpooledRunTheRealGatewayRefusesForATypeConflictWaitsWhileTheOtherGroupsGoOn() throws Exception {
+    int port = Pushgateway.freePort();
+    URI url = URI.create("http://127.0.0.1:" + port);
+    JobRun conflicting = to(url, Duration.ofMillis(300)).start("conflicting_job").gauge("shared_name", 1);
+    clock.advance(Duration.ofSeconds(5));
+    conflicting.succeeded().close();
+    Outcome other = run(to(url, Duration.ofMillis(300)), clock, "unaffected_job", 0);
+    assertThat(spooled(spool)).hasSize(2);
+
+    try (Pushgateway up = Pushgateway.startOnPort(port)) {
+      // Another group holds the same metric name untyped: the gateway refuses our gauge of it with a 400.
+      assertThat(up.request("POST", "/metrics/job/holder", "batch_job_shared_name 2\n")).isEqualTo(200);
+      SpoolReport report = to(url, Duration.ofSeconds(2)).flush();
+
+      assertThat(report.delivered()).isEqualTo(1);
+      assertThat(report.remaining()).isEqualTo(1);
+      assertThat(report.failure()).isInstanceOfSatisfying(GatewayRejectedException.class, e -> {
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.getMessage()).contains("{job=\"conflicting_job\"}").contains("batch_job_shared_name")
+            .doesNotContain("\n");
+      });
+      assertThat(held(up, "unaffected_job")).isEqualTo(other.values());
+      assertThat(held(up, "conflicting_job")).isEmpty();
+
+      // The conflict ends with the other group; the run was kept for that.
+      assertThat(up.request("DELETE", "/metrics/job/holder", null)).isEqualTo(202);
+      assertThat(to(url, Duration.ofSeconds(2)).flush().toString())
+          .isEqualTo("delivered 1, remaining 0, dropped 0, set aside 0");
+      assertThat(up.value("conflicting_job", Map.of(), "batch_job_shared_name")).isEqualTo(1.0);
+    }
+  }
+
+  @Test
   void aNewRunGoesOutAheadOfASpooledRunOfAnotherJobThatIsRefusedAndThatOneWaits() throws Exception {
     int port = Pushgateway.freePort();
     spoolWhileDown(port, "refused_before_new_job");
