@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +119,7 @@ final class Spool {
       throw spoolWithoutLock(push, queue);
     }
     try {
-      open(held, queue, problems);
+      open(held, queue, false, problems);
       new SpoolDelivery(this, queue, delivery, deadlineNanos, problems).deliver(push);
     } finally {
       release(held, problems);
@@ -174,7 +175,7 @@ final class Spool {
             "another delivery holds the spool lock in " + directory + "; try again later", null));
       }
       try {
-        List<Path> queues = open(held, queue, problems);
+        List<Path> queues = open(held, queue, true, problems);
         SpoolDelivery session = new SpoolDelivery(this, queue, delivery, deadlineNanos, problems);
         session.adoptFrom = adoptFrom;
         session.replay(runs(queue, adopted), deadlineNanos);
@@ -226,18 +227,19 @@ final class Spool {
 
   /**
    * What a locked delivery does before its own work: takes over what an older version left at the top of the
-   * spool, deletes temporary files abandoned an hour ago, and tidies its own queue and one other one when due.
-   * Returns the queue directories. Trouble here is reported, and the delivery goes on.
+   * spool, deletes temporary files abandoned an hour ago, and tidies, when due, its own queue and one other one (a
+   * flush: every one). Returns the queue directories. Trouble here is reported, and the delivery goes on.
    */
-  private List<Path> open(LockFile.Held held, SpoolQueue queue, SpoolProblems problems) {
+  private List<Path> open(LockFile.Held held, SpoolQueue queue, boolean everyQueue, SpoolProblems problems) {
     List<Path> queues = new ArrayList<>();
+    List<Path> legacyRuns = new ArrayList<>();
     try {
       Instant abandoned = Instant.now().minus(ABANDONED);
       try (DirectoryStream<Path> top = Files.newDirectoryStream(directory)) {
         for (Path p : top) {
           String name = p.getFileName().toString();
           if (name.endsWith(SpoolFiles.RUN_SUFFIX) && !name.startsWith(".")) {
-            LegacySpool.adoptRun(this, p, queue.gateway(), problems);
+            legacyRuns.add(p);
           } else if (name.startsWith(SpoolFiles.TEMPORARY_PREFIX)
               && Files.getLastModifiedTime(p).toInstant().isBefore(abandoned)) {
             Files.deleteIfExists(p);
@@ -246,23 +248,32 @@ final class Spool {
           }
         }
       }
+      Collections.sort(legacyRuns);
+      for (Path run : legacyRuns) {
+        LegacySpool.adoptRun(this, run, queue.gateway(), problems);
+      }
       LegacySpool.importJournal(this, held.channel(), queue.gateway(), problems);
-      tidy(queue, queues, problems);
+      tidy(queue, queues, everyQueue, problems);
     } catch (IOException e) {
       problems.warn("cannot tidy the spool " + directory + " (" + e + "); delivering anyway");
     }
     return queues;
   }
 
-  /** Tidies this delivery's queue, and one other at random: every queue is tidied while any is in use. */
-  private void tidy(SpoolQueue queue, List<Path> queues, SpoolProblems problems) throws IOException {
+  /** Tidies this delivery's queue, and one other at random (or all): every queue is tidied while any is in use. */
+  private void tidy(SpoolQueue queue, List<Path> queues, boolean everyQueue, SpoolProblems problems)
+      throws IOException {
     Instant now = clock.instant();
     queue.tidyIfDue(now, maxAge, false, problems);
-    if (!queues.isEmpty()) {
-      Path other = queues.get(ThreadLocalRandom.current().nextInt(queues.size()));
-      SpoolQueue another = other.equals(queue.directory()) ? null : SpoolQueue.existing(other);
-      if (another != null && another.tidyIfDue(now, maxAge, true, problems)) {
-        queues.removeIf(q -> !Files.isDirectory(q));
+    List<Path> others = new ArrayList<>(queues);
+    others.remove(queue.directory());
+    if (!everyQueue && others.size() > 1) {
+      others = List.of(others.get(ThreadLocalRandom.current().nextInt(others.size())));
+    }
+    for (Path other : others) {
+      SpoolQueue another = SpoolQueue.existing(other);
+      if (another != null && another.tidyIfDue(now, maxAge, true, problems) && !Files.isDirectory(other)) {
+        queues.remove(other);
       }
     }
   }
@@ -275,7 +286,11 @@ final class Spool {
         return LockFile.acquire(lockFile(), deadlineNanos, SpoolFiles.ownerOnlyFile());
       } catch (LockFile.NotRegularFileException e) {
         // A FIFO, device or link in its place, put there by hand: never opened; a fresh lock file takes its place.
-        setAsideIfStillThere(lockFile(), "not a regular file", problems);
+        try {
+          setAside(lockFile(), "lock file " + LOCK_FILE, "not a regular file", problems);
+        } catch (NoSuchFileException setAsideByAnotherProcess) {
+          // and created anew: fine
+        }
         return LockFile.acquire(lockFile(), deadlineNanos, SpoolFiles.ownerOnlyFile());
       }
     } catch (InterruptedIOException e) {
@@ -303,20 +318,16 @@ final class Spool {
     }
   }
 
-  /** Moves a spool file that cannot be used to {@code corrupt/}, where a user can look at it. */
+  /** Moves a spooled run that cannot be used to {@code corrupt/}, where a user can look at it. */
   void setAside(Path file, String why, SpoolProblems problems) throws IOException {
+    setAside(file, "spooled run " + file.getFileName(), why, problems);
+  }
+
+  private void setAside(Path file, String what, String why, SpoolProblems problems) throws IOException {
     Path aside = directory.resolve(CORRUPT);
     Files.createDirectories(aside, SpoolFiles.ownerOnlyDirectory());
     Files.move(file, aside.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-    problems.setAside(file.getFileName().toString(), aside, why);
-  }
-
-  private void setAsideIfStillThere(Path file, String why, SpoolProblems problems) throws IOException {
-    try {
-      setAside(file, why, problems);
-    } catch (NoSuchFileException e) {
-      // another process set it aside first
-    }
+    problems.setAside(what, aside, why);
   }
 
   static PushException withSuffix(PushException e, String suffix) {

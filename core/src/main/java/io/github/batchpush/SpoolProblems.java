@@ -13,8 +13,8 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * SpoolProblems problems = new SpoolProblems();
- * problems.setAside("000001764064805000000000-1-1-ab.run", corrupt, "not a regular file (a FIFO, socket or device)");
- * problems.log();   // batchpush: spooled run 0000...ab.run moved to .../corrupt/: not a regular file (...)
+ * problems.setAside("spooled run 001764064805000000000-1-1-ab.run", corrupt, "not a regular file (a FIFO, ...)");
+ * problems.log();   // batchpush: spooled run 0017...ab.run moved to .../corrupt/: not a regular file (...)
  * }</pre>
  */
 final class SpoolProblems {
@@ -50,13 +50,16 @@ final class SpoolProblems {
   private String firstIndex;
   private final List<String> notes = new ArrayList<>();
 
-  /** A spool file moved to {@code aside} (the spool's {@code corrupt/}). */
-  void setAside(String fileName, Path aside, String why) {
+  /**
+   * A spool file moved to {@code aside} (the spool's {@code corrupt/}); {@code what} names it ("spooled run
+   * 0017...run", "lock file .lock").
+   */
+  void setAside(String what, Path aside, String why) {
     if (firstSetAside == null) {
-      firstSetAside = fileName + ": " + why;
+      firstSetAside = what + ": " + why;
     }
-    setAside.add("spooled run " + fileName + " moved to " + aside + "/: " + why,
-        (setAside.count + 1) + " spooled runs moved to " + aside + "/ (the first, " + firstSetAside + ")");
+    setAside.add(what + " moved to " + aside + "/: " + why,
+        (setAside.count + 1) + " spool files moved to " + aside + "/ (the first, " + firstSetAside + ")");
   }
 
   /** A spooled run older than the spool's age limit, deleted; {@code run} names it (group and time, or file). */
