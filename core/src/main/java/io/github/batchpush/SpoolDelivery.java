@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>A run is written to its gateway's queue before its first byte goes out, and its file is deleted only after
  *   the {@link DeliveredIndex} recorded it: a process killed at any point leaves either the file (sent again, which
- *   is harmless) or a record that trims any older run. A run the spool cannot take (a full disk) is recorded before
- *   it is sent instead, or not sent at all: never sent unrecorded, where an older run could land on it later.
+ *   is harmless) or a record that trims any older run. A run the spool cannot take (a full disk) still goes out,
+ *   after the same check, and is recorded once it went (the index writes no file data, so it still can). Never
+ *   before: a record of a run whose send then failed would trim older runs that were promised to arrive.
  *   <li>Of every run only what is still news goes out ({@link DeliveredEntry#newsIn}): so the run just finished goes
  *   first, ahead of the backlog of its gateway, and the gateway still ends as if all had gone in order.
  *   <li>A group the gateway refuses (400 for a type conflict, 403, 413) waits in the spool, and the other groups go
@@ -129,19 +130,14 @@ final class SpoolDelivery {
     try {
       if (ownFile != null) {
         sendThenRecord(push, ownFile);
-      } else if (sendRecordedFirst(push)) {
-        problems.warn("cannot write run " + push.group() + " to the spool " + spool.directory() + " ("
-            + ownNotSpooled + "); it went out unspooled, and the spool's index recorded it");
+      } else {
+        sendUnspooled(push);
       }
       Checkpoints.reached("own-sent");
       return null;
     } catch (PushException e) {
       refused.put(group(push), e);
       return e;
-    } catch (IOException e) {
-      return new PushException("run " + push.group() + " NOT sent: the spool " + spool.directory()
-          + " can record neither the run (" + ownNotSpooled + ") nor its delivery (" + e + "), and an older run "
-          + "spooled later could then land on it", e);
     }
   }
 
@@ -167,19 +163,26 @@ final class SpoolDelivery {
   }
 
   /**
-   * Sends a run the spool could not take: recorded first, since there is no file to fall back on. Returns whether
-   * anything of it was news.
+   * Sends a run the spool could not take (a full disk), after the same check of what is news, and records it. Not
+   * recorded before it is sent: if the send then failed, that record would trim older spooled runs that were
+   * promised to arrive.
    */
-  private boolean sendRecordedFirst(Push push) throws IOException {
+  private void sendUnspooled(Push push) {
     String group = group(push);
     DeliveredEntry entry = index.lookup(group);
     Push news = entry.newsIn(push);
     if (news == null) {
-      return false;
+      return;
     }
-    index.record(group, entry.with(news));
     delivery.pushAdd(news, deadlineNanos);
-    return true;
+    try {
+      index.record(group, entry.with(news));
+      problems.warn("cannot write run " + push.group() + " to the spool " + spool.directory() + " ("
+          + ownNotSpooled + "); it went out unspooled, and the spool's index recorded it");
+    } catch (IOException e) {
+      problems.warn("cannot write run " + push.group() + " to the spool " + spool.directory() + " ("
+          + ownNotSpooled + "); it went out unspooled, but its delivery could not be recorded (" + e + ")");
+    }
   }
 
   private void deleteDelivered(Path file) {

@@ -27,7 +27,12 @@ final class Children {
    * (which no test can arrange for a real one), a log file included.
    */
   static Process startAfter(String shellCommands, String... args) throws IOException {
-    return start(null, List.of("sh", "-c", shellCommands + " && exec \"$@\"", "sh"), List.of(), args);
+    return startAfter(shellCommands, List.of(), args);
+  }
+
+  /** As {@link #startAfter(String, String...)}, with these options for the child's JVM. */
+  static Process startAfter(String shellCommands, List<String> jvmOptions, String... args) throws IOException {
+    return start(null, List.of("sh", "-c", shellCommands + " && exec \"$@\"", "sh"), jvmOptions, args);
   }
 
   private static Process start(Path log, List<String> prefix, List<String> jvmOptions, String... args)

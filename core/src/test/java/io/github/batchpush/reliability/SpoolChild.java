@@ -27,7 +27,7 @@ import java.util.Random;
  * <p>Prints {@code closing} before the last close and {@code closed <millis>} after it, for the parent to follow.
  */
 public final class SpoolChild {
-  /** The groups the chaos runs go to: a plain job, a job with a label, and a third to interleave with. */
+  /** The groups the chaos runs go to: few, so that runs of one group from several processes interleave. */
   static final String[] CHAOS_JOBS = {"chaos_a", "chaos_b", "chaos_c"};
 
   private SpoolChild() {}

@@ -93,19 +93,19 @@ class SpoolFullDiskTest {
   }
 
   @Test
-  void aRunTheSpoolCanRecordNeitherAsAFileNorInItsIndexIsNotSentAndSaidLost() throws Exception {
+  void aRunTheSpoolCanKeepInNoWayStillGoesOutAndSaysItsDeliveryWasNotRecorded() throws Exception {
     run(BatchPush.builder().gateway(gateway.uri()).spoolDirectory(spool).build(), new TestClock(
         Instant.now().toString()), "first_job", 0);
-    // A file where this gateway's index should be: no entry can be written there.
+    // A file where this gateway's index should be: no entry can be read or written there.
     Path index = queueDirectory().resolve("delivered");
     deleteTree(index);
     Files.writeString(index, "not a directory");
 
     String output = jobAfter("ulimit -f 0", "unrecorded_job", 3);
 
-    assertThat(gateway.group("unrecorded_job", Map.of())).isEmpty();
+    assertThat(gateway.value("unrecorded_job", Map.of(), "batch_job_exit_code")).isEqualTo(3.0);
     assertThat(output.lines().filter(l -> l.contains("{job=\"unrecorded_job\"}")).collect(Collectors.toList()))
-        .singleElement().asString().contains("NOT sent").contains("run LOST");
+        .singleElement().asString().contains("it went out unspooled, but its delivery could not be recorded");
   }
 
   private Path queueDirectory() throws IOException {
