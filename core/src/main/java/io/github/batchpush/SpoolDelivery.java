@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>{@code
  * SpoolDelivery session = new SpoolDelivery(spool, queue, delivery, deadlineNanos, problems);
  * session.deliver(push);        // the run just finished first, then a slice of the backlog
- * session.replay(queue.runs()); // or, for a flush: the backlog, oldest first, until the deadline
+ * session.replay(queue.runs(), deadlineNanos); // or, for a flush: the backlog, newest first
  * }</pre>
  *
  * <p>The rules, each in one place below:
@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  *   is harmless) or a record that trims any older run. A run the spool cannot take (a full disk) still goes out,
  *   after the same check, and is recorded once it went (the index writes no file data, so it still can). Never
  *   before: a record of a run whose send then failed would trim older runs that were promised to arrive.
- *   <li>Of every run only what is still news goes out ({@link DeliveredEntry#newsIn}): so the run just finished goes
- *   first, ahead of the backlog of its gateway, and the gateway still ends as if all had gone in order.
+ *   <li>Of every run only what is still news goes out ({@link DeliveredEntry#newsIn}), so runs go newest first: the
+ *   run just finished ahead of the backlog of its gateway, the backlog from its newest run back. The gateway still
+ *   ends as if every run had gone in order, oldest first, and a backlog costs about a push per group.
  *   <li>A group the gateway refuses (400 for a type conflict, 403, 413) waits in the spool, and the other groups go
  *   on; a refusal that is not the group's own (408, 429, 5xx, or a second job refused the same way) ends the replay.
  *   <li>An exception while sending is the network's or the JDK's, never the run's: a malformed file is found when it
@@ -194,19 +195,23 @@ final class SpoolDelivery {
     }
   }
 
-  /** Replays {@code runs} oldest first, until {@code untilNanos}; the run just delivered is not among them. */
+  /**
+   * Replays {@code runs} (listed oldest first) newest first, until {@code untilNanos}: the newest run of each group
+   * goes out whole, and of the older ones only what is still news, which is seldom anything; so a backlog of
+   * thousands costs a push or two per group, and a replay cut short has sent the newest values first.
+   */
   void replay(List<Path> runs, long untilNanos) throws IOException {
     List<Path> kept = withinLimits(runs);
-    for (int i = 0; i < kept.size(); i++) {
+    for (int i = kept.size() - 1; i >= 0; i--) {
       Path file = kept.get(i);
       if (file.equals(ownFile)) {
         continue;
       }
       if (System.nanoTime() + Delivery.MIN_ATTEMPT_NANOS >= untilNanos) {
-        stopForTime(kept.size() - i, -1);
+        stopForTime(i + 1, -1);
         return;
       }
-      if (!replayOne(file, kept.size() - i, untilNanos)) {
+      if (!replayOne(file, i + 1, untilNanos)) {
         return;
       }
     }

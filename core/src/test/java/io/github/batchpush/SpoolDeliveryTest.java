@@ -95,13 +95,13 @@ class SpoolDeliveryTest {
   }
 
   @Test
-  void theRunJustFinishedGoesFirstThenTheBacklogOldestFirst() {
+  void runsGoNewestFirstTheRunJustFinishedAheadOfTheBacklog() {
     Instant t = Instant.now().minus(Duration.ofHours(1));
     spoolWhileDown(run("first_job", 0, t), run("second_job", 0, t.plusSeconds(60)));
 
     deliver(run("third_job", 0, t.plusSeconds(120)));
 
-    assertThat(sink.pushes).extracting(p -> p.split(" ")[0]).containsExactly("third_job", "first_job", "second_job");
+    assertThat(sink.pushes).extracting(p -> p.split(" ")[0]).containsExactly("third_job", "second_job", "first_job");
   }
 
   @Test

@@ -73,8 +73,8 @@ class SpoolKillTest {
   @Test
   void aSigkillInTheMiddleOfAReplayNeverLetsAnOlderRunLandLaterOnANewerOne() throws Exception {
     clock.advance(Duration.ofMinutes(10));
-    Outcome newer = spoolWhileDown("order_job", 2);
     spoolWhileDown("bystander_job", 0);
+    Outcome newer = spoolWhileDown("order_job", 2);
     try (FaultServer front = FaultServer.startOnPort(port, gateway.uri(), List.of(Fault.pass(), Fault.hang()))) {
       Path log = work.resolve("flush.log");
       Process child = Children.start(log, "flush", url.toString(), spool.toString(), "60000");

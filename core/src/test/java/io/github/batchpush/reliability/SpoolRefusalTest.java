@@ -58,9 +58,10 @@ class SpoolRefusalTest {
   @Test
   void aGroupRefusedForGoodWaitsWhileTheOtherGroupsAreDelivered() throws Exception {
     int port = Pushgateway.freePort();
-    spoolWhileDown(port, "refused_job");
     Outcome accepted = run(to(URI.create("http://127.0.0.1:" + port), Duration.ofMillis(300)), clock,
         "accepted_job", 0);
+    // The newer run, tried first: a replay goes from the newest run back.
+    run(to(URI.create("http://127.0.0.1:" + port), Duration.ofMillis(300)), clock, "refused_job", 0);
 
     try (FaultServer proxy = FaultServer.startOnPort(port, gateway.uri(), List.of(Fault.status(403), Fault.pass()))) {
       SpoolReport report = to(proxy.uri(), Duration.ofSeconds(2)).flush();
@@ -136,9 +137,9 @@ class SpoolRefusalTest {
   void oneJobRefusedUnderTwoLabelSetsStillLetsTheOtherJobsThrough() throws Exception {
     int port = Pushgateway.freePort();
     URI down = URI.create("http://127.0.0.1:" + port);
+    Outcome other = run(to(down, Duration.ofMillis(300)), clock, "proxy_allowed_job", 0);
     run(to(down, Duration.ofMillis(300)).newBuilder().label("instance", "a").build(), clock, "proxy_denied_job", 0);
     run(to(down, Duration.ofMillis(300)).newBuilder().label("instance", "b").build(), clock, "proxy_denied_job", 0);
-    Outcome other = run(to(down, Duration.ofMillis(300)), clock, "proxy_allowed_job", 0);
 
     try (FaultServer proxy = FaultServer.startOnPort(port, gateway.uri(),
         List.of(Fault.status(403), Fault.status(403), Fault.pass()))) {
@@ -146,8 +147,8 @@ class SpoolRefusalTest {
 
       assertThat(report.delivered()).isEqualTo(1);
       assertThat(report.remaining()).isEqualTo(2);
-      assertThat(paths(proxy)).containsExactly("/metrics/job/proxy_denied_job/instance/a",
-          "/metrics/job/proxy_denied_job/instance/b", "/metrics/job/proxy_allowed_job");
+      assertThat(paths(proxy)).containsExactly("/metrics/job/proxy_denied_job/instance/b",
+          "/metrics/job/proxy_denied_job/instance/a", "/metrics/job/proxy_allowed_job");
       assertThat(held(gateway, "proxy_allowed_job")).isEqualTo(other.values());
     }
   }
@@ -185,7 +186,8 @@ class SpoolRefusalTest {
       assertThat(report.remaining()).isEqualTo(4);
       assertThat(report.failure()).isInstanceOfSatisfying(GatewayRejectedException.class,
           e -> assertThat(e.status()).isEqualTo(401));
-      assertThat(paths(proxy)).containsExactly("/metrics/job/locked_out_a", "/metrics/job/locked_out_b");
+      // Newest first: d, then c, and the second job refused the same way ends it.
+      assertThat(paths(proxy)).containsExactly("/metrics/job/locked_out_d", "/metrics/job/locked_out_c");
     }
   }
 }
