@@ -271,7 +271,7 @@ final class Spool {
       others = List.of(others.get(ThreadLocalRandom.current().nextInt(others.size())));
     }
     for (Path other : others) {
-      SpoolQueue another = SpoolQueue.existing(other);
+      SpoolQueue another = SpoolQueue.tidyDue(other, now) ? SpoolQueue.existing(other) : null;
       if (another != null && another.tidyIfDue(now, maxAge, true, problems) && !Files.isDirectory(other)) {
         queues.remove(other);
       }

@@ -169,23 +169,15 @@ final class SpoolQueue {
    * the queue once nothing is left in it. Returns whether it did.
    */
   boolean tidyIfDue(Instant now, Duration maxAge, boolean another, SpoolProblems problems) throws IOException {
-    Path marker = directory.resolve(TIDIED_MARKER);
-    try {
-      Instant last = Files.getLastModifiedTime(marker).toInstant();
-      // A marker in the future means the clock was set back: tidy then too.
-      if (now.isBefore(last.plus(TIDY_INTERVAL)) && !last.isAfter(now)) {
-        return false;
-      }
-    } catch (NoSuchFileException e) {
-      if (!Files.isDirectory(directory)) {
-        return false;
-      }
+    if (!tidyDue(directory, now)) {
+      return false;
     }
     Instant cutoff = now.minus(maxAge);
     boolean indexEmpty = index(problems).prune(cutoff);
     if (another && dropRunsBefore(cutoff, maxAge, problems) && indexEmpty && remove()) {
       return true;
     }
+    Path marker = directory.resolve(TIDIED_MARKER);
     try {
       Files.createFile(marker, SpoolFiles.ownerOnlyFile());
     } catch (FileAlreadyExistsException e) {
@@ -193,6 +185,17 @@ final class SpoolQueue {
     }
     Files.setLastModifiedTime(marker, FileTime.from(now));
     return true;
+  }
+
+  /** Whether the queue in {@code directory} was last tidied an hour ago by {@code now}: one look at its marker. */
+  static boolean tidyDue(Path directory, Instant now) throws IOException {
+    try {
+      Instant last = Files.getLastModifiedTime(directory.resolve(TIDIED_MARKER)).toInstant();
+      // A marker in the future means the clock was set back: tidy then too.
+      return !now.isBefore(last.plus(TIDY_INTERVAL)) || last.isAfter(now);
+    } catch (NoSuchFileException e) {
+      return Files.isDirectory(directory);
+    }
   }
 
   /** Deletes, loudly, the runs that finished before {@code cutoff}; whether none is left. */
