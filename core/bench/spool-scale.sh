@@ -52,6 +52,7 @@ row "median ms per run, fresh spool" fresh_median_ms
 row "median ms per run, spool that served 10,000 groups/50 URLs" history_median_ms
 row "  ratio history/fresh (goal <= 1.5)" history_ratio
 row "median ms per run, 10,000 runs waiting for another gateway" waiting_median_ms
+row "  ratio waiting/fresh" waiting_ratio
 row "ms for one run ahead of a backlog of 10,000 runs" ahead_ms
 row "  that run delivered (1) or spooled (0)" ahead_delivered
 row "  spooled runs its delivery left for later" ahead_left

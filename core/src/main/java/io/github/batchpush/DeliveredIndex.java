@@ -16,7 +16,7 @@ import java.util.Map;
  * {@code delivered/} directory as a symbolic link named after a hash of the group, whose target is the entry's text.
  *
  * <pre>{@code
- * DeliveredIndex index = new DeliveredIndex(queue.resolve("delivered"), problems);
+ * DeliveredIndex index = queue.index(problems);
  * DeliveredEntry entry = index.lookup("job/nightly");
  * index.record("job/nightly", entry.with(sent));
  * }</pre>
@@ -32,13 +32,20 @@ import java.util.Map;
 final class DeliveredIndex {
   static final String DIRECTORY = "delivered";
 
+  /** Makes what the index directory lives in, when its first entry is written. */
+  interface Parent {
+    void create() throws IOException;
+  }
+
   private final Path directory;
+  private final Parent parent;
   private final SpoolProblems problems;
   /** Entries read or recorded under this lock: recorded ones hold even when their link could not be written. */
   private final Map<String, DeliveredEntry> session = new HashMap<>();
 
-  DeliveredIndex(Path directory, SpoolProblems problems) {
+  DeliveredIndex(Path directory, Parent parent, SpoolProblems problems) {
     this.directory = directory;
+    this.parent = parent;
     this.problems = problems;
   }
 
@@ -81,6 +88,7 @@ final class DeliveredIndex {
     try {
       Files.createSymbolicLink(tmp, Paths.get(target));
     } catch (NoSuchFileException noDirectoryYet) {
+      parent.create();
       Files.createDirectories(directory, SpoolFiles.ownerOnlyDirectory());
       Files.createSymbolicLink(tmp, Paths.get(target));
     }

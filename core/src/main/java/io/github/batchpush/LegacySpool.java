@@ -2,9 +2,6 @@ package io.github.batchpush;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Properties;
 
@@ -15,7 +12,7 @@ import java.util.Properties;
  *
  * <pre>{@code
  * LegacySpool.adoptRun(spool, file, gateway, problems);            // a top-level *.run goes to its gateway's queue
- * LegacySpool.importJournal(spool, held.channel(), gateway, problems);
+ * LegacySpool.importJournal(spool, lockFileText, gateway, problems);   // true: the journal may go
  * }</pre>
  */
 final class LegacySpool {
@@ -40,42 +37,19 @@ final class LegacySpool {
   }
 
   /**
-   * Moves the old journal's delivered-index into the gateways' indexes, and its run in flight into its queue, then
-   * empties the lock file. When the run cannot be written (a full disk), the journal stays for the next delivery.
+   * Moves the old journal's delivered-index into the gateways' indexes, and its run in flight into its queue. Returns
+   * whether the journal may go: not when that run cannot be written (a full disk); it then waits for another delivery.
    */
-  static void importJournal(Spool spool, FileChannel channel, String gateway, SpoolProblems problems)
-      throws IOException {
-    if (channel.size() == 0) {
-      return;
-    }
-    Properties journal = read(spool, channel, problems);
-    if (journal != null) {
-      importDelivered(spool, journal, problems);
-      if (!importInFlight(spool, journal, gateway, problems)) {
-        return;
-      }
-    }
-    channel.truncate(0);
-  }
-
-  private static Properties read(Spool spool, FileChannel channel, SpoolProblems problems) throws IOException {
-    long size = channel.size();
-    if (size > SpoolFiles.MAX_RUN_BYTES) {
-      problems.warn("the old journal in " + spool.lockFile() + " is too large (" + size + " bytes) and was dropped");
-      return null;
-    }
-    ByteBuffer buffer = ByteBuffer.allocate((int) size);
-    while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
-      // read it all
-    }
-    Properties p = new Properties();
+  static boolean importJournal(Spool spool, String text, String gateway, SpoolProblems problems) throws IOException {
+    Properties journal = new Properties();
     try {
-      p.load(new StringReader(new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8)));
-      return p;
+      journal.load(new StringReader(text));
     } catch (IOException | RuntimeException e) {
       problems.warn("the old journal in " + spool.lockFile() + " is unreadable (" + e + ") and was dropped");
-      return null;
+      return true;
     }
+    importDelivered(spool, journal, problems);
+    return importInFlight(spool, journal, gateway, problems);
   }
 
   private static void importDelivered(Spool spool, Properties journal, SpoolProblems problems) throws IOException {

@@ -37,6 +37,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class LockFile {
   private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+  private static final Map<Path, Path> REAL_DIRECTORIES = new ConcurrentHashMap<>();
   private static final long POLL_MILLIS = 5;
 
   private LockFile() {}
@@ -59,8 +60,7 @@ final class LockFile {
    */
   static Held acquire(Path file, long deadlineNanos, FileAttribute<?>... attributes) throws IOException {
     checkRegularOrAbsent(file);
-    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(file.getParent().toRealPath().resolve(file.getFileName()),
-        f -> new ReentrantLock());
+    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(realPath(file), f -> new ReentrantLock());
     try {
       if (!jvmLock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         return null;
@@ -87,6 +87,17 @@ final class LockFile {
       jvmLock.unlock();
       throw e;
     }
+  }
+
+  /** The file's path through its directory's real path, looked up once per directory and JVM. */
+  private static Path realPath(Path file) throws IOException {
+    Path directory = file.toAbsolutePath().getParent();
+    Path real = REAL_DIRECTORIES.get(directory);
+    if (real == null) {
+      real = directory.toRealPath();
+      REAL_DIRECTORIES.put(directory, real);
+    }
+    return real.resolve(file.getFileName());
   }
 
   private static void checkRegularOrAbsent(Path file) throws IOException {

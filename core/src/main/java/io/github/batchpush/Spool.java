@@ -120,7 +120,9 @@ final class Spool {
     }
     try {
       open(held, queue, false, problems);
-      new SpoolDelivery(this, queue, delivery, deadlineNanos, problems).deliver(push);
+      boolean lockFileFree = takeOverLockFile(held, queue.gateway(), problems);
+      new SpoolDelivery(this, queue, delivery, deadlineNanos, problems)
+          .deliver(push, lockFileFree ? held.channel() : null);
     } finally {
       release(held, problems);
     }
@@ -176,6 +178,7 @@ final class Spool {
       }
       try {
         List<Path> queues = open(held, queue, true, problems);
+        takeOverLockFile(held, queue.gateway(), problems);
         SpoolDelivery session = new SpoolDelivery(this, queue, delivery, deadlineNanos, problems);
         session.adoptFrom = adoptFrom;
         session.replay(runs(queue, adopted), deadlineNanos);
@@ -252,12 +255,69 @@ final class Spool {
       for (Path run : legacyRuns) {
         LegacySpool.adoptRun(this, run, queue.gateway(), problems);
       }
-      LegacySpool.importJournal(this, held.channel(), queue.gateway(), problems);
       tidy(queue, queues, everyQueue, problems);
     } catch (IOException e) {
       problems.warn("cannot tidy the spool " + directory + " (" + e + "); delivering anyway");
     }
     return queues;
+  }
+
+  /**
+   * Takes over what the lock file holds from before: the run of a delivery killed in flight is spooled, a record cut
+   * short by a kill is dropped (its run had not been sent), the journal of batchpush 0.1 is moved to the indexes.
+   * Returns whether the lock file is free for this delivery's own run: not while it holds a run that could not be
+   * spooled (a full disk), which then waits there for a later delivery.
+   */
+  private boolean takeOverLockFile(LockFile.Held held, String gateway, SpoolProblems problems) {
+    try {
+      InFlight.Content left = InFlight.read(held.channel());
+      if (left != null && !takeOver(left, gateway, problems)) {
+        return false;
+      }
+      if (left != null) {
+        InFlight.clear(held.channel());
+      }
+      return true;
+    } catch (SpoolFiles.UnreadableException tooLarge) {
+      problems.warn("the old journal in " + lockFile() + " is " + tooLarge.getMessage() + " and was dropped");
+      return clearedQuietly(held, problems);
+    } catch (IOException e) {
+      problems.warn("cannot read or empty the lock file " + lockFile() + " (" + e + ")");
+      return false;
+    }
+  }
+
+  /** Whether what the lock file held is taken care of. */
+  private boolean takeOver(InFlight.Content left, String gateway, SpoolProblems problems) throws IOException {
+    if (left.legacyJournal() != null) {
+      return LegacySpool.importJournal(this, left.legacyJournal(), gateway, problems);
+    }
+    if (left.cut()) {
+      problems.warn("a delivery killed while recording its run left half a record in " + lockFile()
+          + "; that run had not been sent, and is dropped");
+      return true;
+    }
+    Push killed = left.run().push();
+    try {
+      Path file = SpoolQueue.of(directory, left.run().gateway() != null ? left.run().gateway() : gateway)
+          .write(killed);
+      problems.warn("a delivery was killed while pushing " + killed.group() + "; spooled it to " + file);
+      return true;
+    } catch (IOException e) {
+      problems.warn("cannot spool the run " + killed.group() + " a killed delivery left in " + lockFile() + " ("
+          + e + "); it stays there for a later delivery");
+      return false;
+    }
+  }
+
+  private boolean clearedQuietly(LockFile.Held held, SpoolProblems problems) {
+    try {
+      InFlight.clear(held.channel());
+      return true;
+    } catch (IOException e) {
+      problems.warn("cannot empty the lock file " + lockFile() + " (" + e + ")");
+      return false;
+    }
   }
 
   /** Tidies this delivery's queue, and one other at random (or all): every queue is tidied while any is in use. */

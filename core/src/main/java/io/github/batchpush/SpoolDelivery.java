@@ -1,6 +1,7 @@
 package io.github.batchpush;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,15 +18,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * SpoolDelivery session = new SpoolDelivery(spool, queue, delivery, deadlineNanos, problems);
- * session.deliver(push);        // the run just finished first, then a slice of the backlog
+ * session.deliver(push, held.channel());   // the run just finished first, then a slice of the backlog
  * session.replay(queue.runs(), deadlineNanos); // or, for a flush: the backlog, newest first
  * }</pre>
  *
  * <p>The rules, each in one place below:
  * <ul>
- *   <li>A run is written to its gateway's queue before its first byte goes out, and its file is deleted only after
- *   the {@link DeliveredIndex} recorded it: a process killed at any point leaves either the file (sent again, which
- *   is harmless) or a record that trims any older run. A run the spool cannot take (a full disk) still goes out,
+ *   <li>A run is kept before its first byte goes out (the run just finished in flight in the lock file,
+ *   {@link InFlight}; a spooled one in its file), and let go only after the {@link DeliveredIndex} recorded it: a
+ *   process killed at any point leaves either the run (sent again, which is harmless) or a record that trims any
+ *   older run. A run the spool cannot take (a full disk) still goes out,
  *   after the same check, and is recorded once it went (the index writes no file data, so it still can). Never
  *   before: a record of a run whose send then failed would trim older runs that were promised to arrive.
  *   <li>Of every run only what is still news goes out ({@link DeliveredEntry#newsIn}), so runs go newest first: the
@@ -77,10 +79,16 @@ final class SpoolDelivery {
     this.problems = problems;
   }
 
-  /** Delivers the run just finished, then a slice of its gateway's backlog; throws when the run did not arrive. */
-  void deliver(Push push) {
-    ownFile = spoolOwn(push);
-    PushException failure = sendOwn(push);
+  /**
+   * Delivers the run just finished, then a slice of its gateway's backlog; throws when the run did not arrive. The
+   * run is recorded in flight in {@code lockFile} (null when that is not free) while it is sent.
+   */
+  void deliver(Push push, FileChannel lockFile) {
+    Kept own = recordInFlight(push, lockFile);
+    PushException failure = sendOwn(push, own);
+    if (failure != null && own != null) {
+      own = spoolOwn(push, own);
+    }
     try {
       replayAfter(failure);
     } catch (IOException e) {
@@ -88,9 +96,69 @@ final class SpoolDelivery {
           + "delivery");
     }
     if (failure != null) {
-      throw Spool.withSuffix(failure, ownFile != null && Files.exists(ownFile)
-          ? "; run spooled to " + ownFile + " for the next delivery"
+      throw Spool.withSuffix(failure, own != null ? "; run " + own.where() + " for the next delivery"
           : "; run LOST: the spool " + spool.directory() + " cannot take it (" + ownNotSpooled + ")");
+    }
+  }
+
+  /** Where a run is kept while it is sent: a spooled file, or the record in flight in the lock file. */
+  private interface Kept {
+    /** Lets it go, once its delivery is recorded. */
+    void forget() throws IOException;
+
+    /** For a message: "spooled to FILE". */
+    String where();
+  }
+
+  private static Kept file(Path file) {
+    return new Kept() {
+      @Override
+      public void forget() throws IOException {
+        Files.deleteIfExists(file);
+        Checkpoints.reached("deleted");
+      }
+
+      @Override
+      public String where() {
+        return "spooled to " + file;
+      }
+    };
+  }
+
+  private Kept recordInFlight(Push push, FileChannel lockFile) {
+    if (lockFile == null) {
+      ownNotSpooled = new IOException("the lock file holds a run of a killed delivery");
+      return null;
+    }
+    try {
+      InFlight.write(lockFile, push, queue.gateway());
+      Checkpoints.reached("own-spooled");
+    } catch (IOException e) {
+      ownNotSpooled = e;
+      return null;
+    }
+    return new Kept() {
+      @Override
+      public void forget() throws IOException {
+        InFlight.clear(lockFile);
+      }
+
+      @Override
+      public String where() {
+        return "kept in " + spool.lockFile();
+      }
+    };
+  }
+
+  /** The run just finished did not arrive: it moves from the lock file to a run file, or stays where it is. */
+  private Kept spoolOwn(Push push, Kept inFlight) {
+    try {
+      ownFile = queue.write(push);
+      inFlight.forget();
+      return file(ownFile);
+    } catch (IOException e) {
+      // A full disk: the lock file keeps it, and the next delivery that can spools it.
+      return inFlight;
     }
   }
 
@@ -111,26 +179,15 @@ final class SpoolDelivery {
     }
   }
 
-  private Path spoolOwn(Push push) {
-    try {
-      Path file = queue.write(push);
-      Checkpoints.reached("own-spooled");
-      return file;
-    } catch (IOException e) {
-      ownNotSpooled = e;
-      return null;
-    }
-  }
-
   /** Sends the run just finished; the failure, or null. */
-  private PushException sendOwn(Push push) {
+  private PushException sendOwn(Push push, Kept own) {
     if (System.nanoTime() + Delivery.MIN_ATTEMPT_NANOS >= deadlineNanos) {
       return new PushException("run " + push.group() + " not sent: waiting for the spool's lock in "
           + spool.directory() + " took the time until the deadline", null);
     }
     try {
-      if (ownFile != null) {
-        sendThenRecord(push, ownFile);
+      if (own != null) {
+        sendThenRecord(push, own);
       } else {
         sendUnspooled(push);
       }
@@ -142,8 +199,8 @@ final class SpoolDelivery {
     }
   }
 
-  /** Sends what of a spooled run is news; deletes its file once the index recorded it (or once nothing was news). */
-  private void sendThenRecord(Push push, Path file) {
+  /** Sends what of {@code push} is news; lets its copy go once the index recorded that (or once nothing was news). */
+  private void sendThenRecord(Push push, Kept copy) {
     String group = group(push);
     DeliveredEntry entry = index.lookup(group);
     Push news = entry.newsIn(push);
@@ -154,13 +211,18 @@ final class SpoolDelivery {
         index.record(group, entry.with(news));
       } catch (IOException e) {
         // Kept: sent again later, after anything older, which this lock's deliveries now trim.
-        problems.index("cannot record the delivery of " + push.group() + " (" + e + "); its file " + file
-            + " stays, to be sent again");
+        problems.index("cannot record the delivery of " + push.group() + " (" + e + "); its copy stays, to be "
+            + "sent again");
         return;
       }
       Checkpoints.reached("indexed");
     }
-    deleteDelivered(file);
+    try {
+      copy.forget();
+    } catch (IOException e) {
+      problems.warn("cannot let go of the delivered run " + push.group() + " (" + e + "); it is sent again, "
+          + "harmlessly");
+    }
   }
 
   /**
@@ -183,15 +245,6 @@ final class SpoolDelivery {
     } catch (IOException e) {
       problems.warn("cannot write run " + push.group() + " to the spool " + spool.directory() + " ("
           + ownNotSpooled + "); it went out unspooled, but its delivery could not be recorded (" + e + ")");
-    }
-  }
-
-  private void deleteDelivered(Path file) {
-    try {
-      Files.deleteIfExists(file);
-      Checkpoints.reached("deleted");
-    } catch (IOException e) {
-      problems.warn("cannot delete the delivered run " + file + " (" + e + "); it is sent again, harmlessly");
     }
   }
 
@@ -225,7 +278,7 @@ final class SpoolDelivery {
     }
     long budgetNanos = untilNanos - System.nanoTime();
     try {
-      sendThenRecord(run.push(), file);
+      sendThenRecord(run.push(), file(file));
       delivered++;
       return true;
     } catch (GatewayRejectedException e) {

@@ -101,7 +101,7 @@ final class SpoolQueue {
   }
 
   DeliveredIndex index(SpoolProblems problems) {
-    return new DeliveredIndex(directory.resolve(DeliveredIndex.DIRECTORY), problems);
+    return new DeliveredIndex(directory.resolve(DeliveredIndex.DIRECTORY), this::create, problems);
   }
 
   /** Writes {@code push} to this queue. */

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 
@@ -27,9 +28,9 @@ import java.util.Properties;
  * <p>One real Pushgateway on loopback. Measured, each in a spool of its own:
  * <ul>
  *   <li>{@code fresh}: {@code start()} + {@code close()} through a new spool;
- *   <li>{@code history}: the same through a spool that has served 10,000 groups over 50 gateway URLs, runs of the two
- *   interleaved so both see the same machine;
- *   <li>{@code waiting}: through a spool where 10,000 runs wait for another (down) gateway;
+ *   <li>{@code history}: the same through a spool that has served 10,000 groups over 50 gateway URLs;
+ *   <li>{@code waiting}: the same through a spool where 10,000 runs wait for another (down) gateway; runs of these
+ *   three interleaved, so that all see the same machine;
  *   <li>{@code ahead}: one run through a spool holding a backlog of 10,000 runs for its gateway (100 jobs, 100 runs
  *   each): how long its {@code close()} took (its own push, then a slice of the backlog), whether its run was
  *   delivered, and how many spooled runs its delivery left;
@@ -54,16 +55,16 @@ public final class SpoolScaleBenchmark {
     try (Pushgateway gateway = Pushgateway.start()) {
       BatchPush fresh = through(gateway, work.resolve("fresh"));
       BatchPush history = through(gateway, historySpool(work.resolve("history")));
-      warmUp(fresh, history);
-      double[][] interleaved = interleaved(fresh, history, runs);
-      print("fresh_median_ms", median(interleaved[0]));
-      print("history_median_ms", median(interleaved[1]));
-      print("history_ratio", median(interleaved[1]) / median(interleaved[0]));
-
       BatchPush waiting = through(gateway, backlogSpool(work.resolve("waiting"), "http://127.0.0.1:"
           + Pushgateway.freePort()));
-      timed(waiting, "bench_waiting", 10); // the first takes the old layout over, and tidies the other queue
-      print("waiting_median_ms", median(timed(waiting, "bench_waiting", 20)));
+      // Untimed: the first runs take the old layout over, tidy the other gateway's queue, and warm the JIT up.
+      interleaved(List.of(fresh, history, waiting), 30);
+      double[][] millis = interleaved(List.of(fresh, history, waiting), runs);
+      print("fresh_median_ms", median(millis[0]));
+      print("history_median_ms", median(millis[1]));
+      print("history_ratio", median(millis[1]) / median(millis[0]));
+      print("waiting_median_ms", median(millis[2]));
+      print("waiting_ratio", median(millis[2]) / median(millis[0]));
 
       Path aheadSpool = backlogSpool(work.resolve("ahead"), gateway.uri().toString());
       BatchPush ahead = throughTakenOver(gateway, aheadSpool);
@@ -94,27 +95,13 @@ public final class SpoolScaleBenchmark {
     return through(gateway, spool);
   }
 
-  private static void warmUp(BatchPush fresh, BatchPush history) {
-    for (int i = 0; i < 30; i++) {
-      fresh.start("bench_fresh").succeeded().close();
-      history.start("bench_history").succeeded().close();
-    }
-  }
-
-  /** Runs through both spools in turn; the per-run milliseconds of each. */
-  private static double[][] interleaved(BatchPush first, BatchPush second, int runs) {
-    double[][] millis = new double[2][runs];
+  /** Runs through each spool in turn, {@code runs} times; the per-run milliseconds of each. */
+  private static double[][] interleaved(List<BatchPush> spools, int runs) {
+    double[][] millis = new double[spools.size()][runs];
     for (int i = 0; i < runs; i++) {
-      millis[0][i] = once(first, "bench_fresh");
-      millis[1][i] = once(second, "bench_history");
-    }
-    return millis;
-  }
-
-  private static double[] timed(BatchPush push, String job, int runs) {
-    double[] millis = new double[runs];
-    for (int i = 0; i < runs; i++) {
-      millis[i] = once(push, job);
+      for (int s = 0; s < spools.size(); s++) {
+        millis[s][i] = once(spools.get(s), "bench_" + s);
+      }
     }
     return millis;
   }

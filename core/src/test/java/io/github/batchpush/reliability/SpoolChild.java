@@ -6,11 +6,8 @@ import io.github.batchpush.PushException;
 import io.github.batchpush.SpoolReport;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Random;
 
 /**
@@ -99,13 +96,15 @@ public final class SpoolChild {
   private static void chaos(String[] args) {
     int child = Integer.parseInt(args[4]);
     Random random = new Random(Long.parseLong(args[5]) * 1000 + child);
-    NextClock clock = new NextClock();
+    // Set by hand before each start and end, so the child knows exactly when its runs started and finished.
+    TestClock clock = new TestClock(Instant.now().toString());
     BatchPush push = builder(args[1], args[2], args[3]).strict(true).clock(clock).build();
     for (int i = 0; i < Integer.parseInt(args[6]); i++) {
       String job = CHAOS_JOBS[random.nextInt(CHAOS_JOBS.length)];
       int exit = random.nextBoolean() ? 0 : 1 + random.nextInt(5);
       int id = child * 1000 + i;
-      Instant start = clock.set(Instant.now());
+      Instant start = Instant.now();
+      clock.set(start.toString());
       JobRun run = push.start(job).gauge("run_id", id);
       sleep(random.nextInt(30));
       if (exit == 0) {
@@ -113,7 +112,8 @@ public final class SpoolChild {
       } else {
         run.failed(exit);
       }
-      Instant end = clock.set(Instant.now());
+      Instant end = Instant.now();
+      clock.set(end.toString());
       System.out.println("closing " + id + " " + job + " " + exit + " " + nanos(start) + " " + nanos(end));
       System.out.flush();
       String outcome;
@@ -138,31 +138,6 @@ public final class SpoolChild {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /** A clock that tells the time it was last set to, so the child knows exactly when its runs start and end. */
-  static final class NextClock extends Clock {
-    private volatile Instant now = Instant.now();
-
-    Instant set(Instant t) {
-      now = t;
-      return t;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
     }
   }
 }

@@ -153,8 +153,6 @@ class SpoolCostTest {
       assertThat(held(gateway, "ahead_of_backlog_job")).isEqualTo(fresh.values());
       assertThat(slow.requests().get(0).path()).isEqualTo("/metrics/job/ahead_of_backlog_job");
       assertThat(fresh.delay()).isLessThan(Duration.ofSeconds(1).plus(FaultInjectionTest.SLACK));
-      // The rest goes with later deliveries and flushes.
-      assertThat(spooled(spool)).isNotEmpty();
     }
   }
 }

@@ -10,6 +10,7 @@ import io.github.batchpush.reliability.Runs.Outcome;
 import io.github.batchpush.testing.Pushgateway;
 import io.github.batchpush.testing.RealPushgateway;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,6 +107,31 @@ class SpoolFullDiskTest {
     assertThat(gateway.value("unrecorded_job", Map.of(), "batch_job_exit_code")).isEqualTo(3.0);
     assertThat(output.lines().filter(l -> l.contains("{job=\"unrecorded_job\"}")).collect(Collectors.toList()))
         .singleElement().asString().contains("it went out unspooled, but its delivery could not be recorded");
+  }
+
+  @Test
+  void aRunTheSpoolCannotWriteAsAFileWaitsInTheLockFileForALaterDelivery() throws Exception {
+    int port = Pushgateway.freePort();
+    URI down = URI.create("http://127.0.0.1:" + port);
+    TestClock clock = new TestClock(Instant.now().minus(Duration.ofMinutes(5)).toString());
+    run(BatchPush.builder().gateway(down).spoolDirectory(spool).clock(clock).deadline(Duration.ofMillis(300)).build(),
+        clock, "queue_maker_job", 0);
+    // A file where this gateway's queue should be: no run file can be written there.
+    Path queue = queueDirectory();
+    deleteTree(queue);
+    Files.writeString(queue, "not a directory");
+
+    Outcome kept = run(BatchPush.builder().gateway(down).spoolDirectory(spool).clock(clock)
+        .deadline(Duration.ofMillis(300)).build(), clock, "kept_in_flight_job", 3);
+    assertThat(Files.size(spool.resolve(".lock"))).isPositive();
+    Files.delete(queue);
+
+    try (Pushgateway up = Pushgateway.startOnPort(port)) {
+      BatchPush.builder().gateway(down).spoolDirectory(spool).clock(clock).build().flush();
+
+      assertThat(held(up, "kept_in_flight_job")).isEqualTo(kept.values());
+      assertThat(Files.size(spool.resolve(".lock"))).isZero();
+    }
   }
 
   private Path queueDirectory() throws IOException {
