@@ -60,6 +60,9 @@ final class SpoolDelivery {
   private Path ownFile;
   private IOException ownNotSpooled;
   private int droppedForAge;
+  /** How many runs this replay sent, and how long that took: what a send needs, to tell a failure from a cut-off. */
+  private int sends;
+  private long sentNanos;
   /** For a flush after a change of URL: the gateway whose runs go to this one as well; else null. */
   String adoptFrom;
 
@@ -199,8 +202,11 @@ final class SpoolDelivery {
     }
   }
 
-  /** Sends what of {@code push} is news; lets its copy go once the index recorded that (or once nothing was news). */
-  private void sendThenRecord(Push push, Kept copy) {
+  /**
+   * Sends what of {@code push} is news; lets its copy go once the index recorded that (or once nothing was news).
+   * Returns whether anything was sent.
+   */
+  private boolean sendThenRecord(Push push, Kept copy) {
     String group = group(push);
     DeliveredEntry entry = index.lookup(group);
     Push news = entry.newsIn(push);
@@ -213,7 +219,7 @@ final class SpoolDelivery {
         // Kept: sent again later, after anything older, which this lock's deliveries now trim.
         problems.index("cannot record the delivery of " + push.group() + " (" + e + "); its copy stays, to be "
             + "sent again");
-        return;
+        return true;
       }
       Checkpoints.reached("indexed");
     }
@@ -223,6 +229,7 @@ final class SpoolDelivery {
       problems.warn("cannot let go of the delivered run " + push.group() + " (" + e + "); it is sent again, "
           + "harmlessly");
     }
+    return news != null;
   }
 
   /**
@@ -276,21 +283,32 @@ final class SpoolDelivery {
     if (run == null || !takes(run.gateway()) || refused.containsKey(group(run.push()))) {
       return true;
     }
-    long budgetNanos = untilNanos - System.nanoTime();
+    long start = System.nanoTime();
     try {
-      sendThenRecord(run.push(), file(file));
+      if (sendThenRecord(run.push(), file(file))) {
+        sends++;
+        sentNanos += System.nanoTime() - start;
+      }
       delivered++;
       return true;
     } catch (GatewayRejectedException e) {
       return refusedForGood(run.push(), e);
     } catch (GatewayUnreachableException e) {
-      if (System.nanoTime() + Delivery.MIN_ATTEMPT_NANOS >= untilNanos) {
-        stopForTime(left, budgetNanos);
+      if (cutShortByTheReplay(untilNanos - start)) {
+        stopForTime(left, untilNanos - start);
       } else {
         stop(e);
       }
       return false;
     }
+  }
+
+  /**
+   * Whether a send that got no answer had less time than the sends before it took: then the replay used the time
+   * up, and the gateway is not to blame. A first send that fails is the gateway's failure.
+   */
+  private boolean cutShortByTheReplay(long budgetNanos) {
+    return sends > 0 && budgetNanos < 2 * sentNanos / sends;
   }
 
   private SpoolFiles.Run readOrSetAside(Path file) {
