@@ -181,7 +181,7 @@ class SpoolChaosTest {
   private static int restartAtRandom(PersistentGateway gateway, Random random, AtomicBoolean done) {
     int restarts = 0;
     while (!done.get()) {
-      Pushgateway.sleep(500 + random.nextInt(2500));
+      Pushgateway.sleep(300 + random.nextInt(1500));
       if (done.get()) {
         break;
       }
