@@ -12,20 +12,22 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The spool's journal of what it delivered to one gateway: a {@link DeliveredEntry} per group, kept in the queue's
- * {@code delivered/} directory as a symbolic link named after a hash of the group, whose target is the entry's text.
+ * What the spool delivered to one gateway: a {@link DeliveredEntry} per group, kept in the queue's {@code delivered/}
+ * directory as a symbolic link named after a hash of the group, whose target is the entry's text; the latest changes
+ * are in the spool's {@link Journal} first, and move to the links every {@link Journal#COMPACT_AT} records.
  *
  * <pre>{@code
- * DeliveredIndex index = queue.index(problems);
+ * DeliveredIndex index = queue.index(journal, problems);
  * DeliveredEntry entry = index.lookup("job/nightly");
  * index.record("job/nightly", entry.with(sent));
  * }</pre>
  *
  * <p>Why links: creating and renaming one writes no file data, so the index is kept even on a full disk or under a
- * file size limit ({@code ulimit -f}), where no run file can be written; a run is then still sent in order, and
- * recorded. A rename replaces an entry whole, so a process killed while writing one never leaves half of it; and
- * reading one is a single {@code readlink}. A delivery reads and writes only its groups' entries, whatever the size
- * of the index; entries of groups not delivered within the spool's age limit are pruned ({@link SpoolQueue#tidyIfDue}).
+ * file size limit ({@code ulimit -f}), where neither a run file nor the journal can be written; a run is then still
+ * sent in order, and recorded. A rename replaces an entry whole, so a process killed while writing one never leaves
+ * half of it; and reading one is a single {@code readlink}. A delivery reads and writes only its groups' entries,
+ * whatever the size of the index; entries of groups not delivered within the spool's age limit are pruned ({@link
+ * SpoolQueue#tidyIfDue}).
  *
  * <p>Used under the spool's lock, except for the read-only {@link #lookup} of a delivery that cannot take it.
  */
@@ -39,19 +41,28 @@ final class DeliveredIndex {
 
   private final Path directory;
   private final Parent parent;
+  private final Journal journal;
   private final SpoolProblems problems;
-  /** Entries read or recorded under this lock: recorded ones hold even when their link could not be written. */
+  /** Entries read or recorded under this lock: recorded ones hold even when they could not be written. */
   private final Map<String, DeliveredEntry> session = new HashMap<>();
 
-  DeliveredIndex(Path directory, Parent parent, SpoolProblems problems) {
+  /** The index in {@code directory}; {@code journal} is null for a delivery without the lock, which only reads. */
+  DeliveredIndex(Path directory, Parent parent, Journal journal, SpoolProblems problems) {
     this.directory = directory;
     this.parent = parent;
+    this.journal = journal;
     this.problems = problems;
   }
 
   /** What was delivered of {@code group} (a {@link GroupingKeyPath}); {@link DeliveredEntry#NONE} for nothing. */
   DeliveredEntry lookup(String group) {
-    return session.computeIfAbsent(group, g -> read(directory.resolve(SpoolFiles.hash(g))));
+    return session.computeIfAbsent(group, g -> {
+      String hash = SpoolFiles.hash(g);
+      DeliveredEntry linked = read(directory.resolve(hash));
+      DeliveredEntry journaled = journal == null ? null : journal.delivered(key(hash));
+      // Merged: a link written while the journal could not be may be newer than the journal's record.
+      return journaled == null ? linked : linked.merge(journaled);
+    });
   }
 
   private DeliveredEntry read(Path link) {
@@ -66,16 +77,36 @@ final class DeliveredIndex {
     }
   }
 
+  /** The journal's key of an entry: the queue's directory and the hash of the group. */
+  private String key(String hash) {
+    return directory.getParent().getFileName() + "/" + hash;
+  }
+
   /**
-   * Records what was delivered of {@code group}. Even when this throws, the rest of this lock's deliveries go by
-   * {@code entry}.
+   * Records what was delivered of {@code group}: in the journal, or in its link when the journal cannot take it.
+   * Even when this throws, the rest of this lock's deliveries go by {@code entry}.
    */
   void record(String group, DeliveredEntry entry) throws IOException {
     session.put(group, entry);
-    Path link = directory.resolve(SpoolFiles.hash(group));
+    String hash = SpoolFiles.hash(group);
+    if (journal != null) {
+      try {
+        journal.recordDelivered(key(hash), entry);
+        return;
+      } catch (IOException full) {
+        // a full disk or a file size limit: a link still goes
+      }
+    }
+    link(hash, entry);
+  }
+
+  /** Writes the entry {@code hash} to its link, merged with what the link held: entries only ever learn. */
+  void link(String hash, DeliveredEntry entry) throws IOException {
+    Path link = directory.resolve(hash);
+    DeliveredEntry merged = read(link).merge(entry);
     Path tmp = directory.resolve(SpoolFiles.TEMPORARY_PREFIX + SpoolFiles.uniqueSuffix());
     try {
-      createLink(tmp, entry.encode());
+      createLink(tmp, merged.encode());
       Checkpoints.reached("index-linked");
       Files.move(tmp, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException | RuntimeException e) {
@@ -91,14 +122,6 @@ final class DeliveredIndex {
       parent.create();
       Files.createDirectories(directory, SpoolFiles.ownerOnlyDirectory());
       Files.createSymbolicLink(tmp, Paths.get(target));
-    }
-  }
-
-  /** Records {@code entry} merged with what is already there, e.g. what an older version's journal knew. */
-  void merge(String group, DeliveredEntry entry) throws IOException {
-    DeliveredEntry merged = lookup(group).merge(entry);
-    if (!merged.equals(lookup(group))) {
-      record(group, merged);
     }
   }
 

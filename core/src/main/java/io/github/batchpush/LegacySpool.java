@@ -61,8 +61,8 @@ final class LegacySpool {
       try {
         String[] v = journal.getProperty(key).split(",");
         DeliveredEntry entry = DeliveredEntry.fromLegacy(Long.parseLong(v[0]), Long.parseLong(v[1]));
-        SpoolQueue.of(spool.directory(), key.substring(DELIVERED.length(), space)).index(problems)
-            .merge(key.substring(space + 1), entry);
+        SpoolQueue.of(spool.directory(), key.substring(DELIVERED.length(), space)).index(null, problems)
+            .link(SpoolFiles.hash(key.substring(space + 1)), entry);
       } catch (RuntimeException e) {
         problems.index("old journal line " + key + " unreadable (" + e + ")");
       }

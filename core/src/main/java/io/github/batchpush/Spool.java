@@ -120,9 +120,9 @@ final class Spool {
     }
     try {
       open(held, queue, false, problems);
-      boolean lockFileFree = takeOverLockFile(held, queue.gateway(), problems);
-      new SpoolDelivery(this, queue, delivery, deadlineNanos, problems)
-          .deliver(push, lockFileFree ? held.channel() : null);
+      Session session = session(held, queue.gateway(), problems);
+      new SpoolDelivery(this, queue, session.journal(), delivery, deadlineNanos, problems)
+          .deliver(push, session.lockFileFree());
     } finally {
       release(held, problems);
     }
@@ -149,7 +149,7 @@ final class Spool {
   private void deliverWithoutSpool(Push push, SpoolQueue queue, Delivery delivery, long deadlineNanos,
       IOException why, SpoolProblems problems) {
     Push news = !Files.isDirectory(queue.directory()) ? push
-        : queue.index(problems).lookup(GroupingKeyPath.of(push.job, push.labels)).newsIn(push);
+        : queue.index(null, problems).lookup(GroupingKeyPath.of(push.job, push.labels)).newsIn(push);
     if (news == null) {
       return;
     }
@@ -178,8 +178,8 @@ final class Spool {
       }
       try {
         List<Path> queues = open(held, queue, true, problems);
-        takeOverLockFile(held, queue.gateway(), problems);
-        SpoolDelivery session = new SpoolDelivery(this, queue, delivery, deadlineNanos, problems);
+        SpoolDelivery session = new SpoolDelivery(this, queue, session(held, queue.gateway(), problems).journal(),
+            delivery, deadlineNanos, problems);
         session.adoptFrom = adoptFrom;
         session.replay(runs(queue, adopted), deadlineNanos);
         return new SpoolReport(session.delivered, waiting(queue, adopted), othersWaiting(queues, queue, adopted),
@@ -263,60 +263,83 @@ final class Spool {
   }
 
   /**
-   * Takes over what the lock file holds from before: the run of a delivery killed in flight is spooled, a record cut
-   * short by a kill is dropped (its run had not been sent), the journal of batchpush 0.1 is moved to the indexes.
-   * Returns whether the lock file is free for this delivery's own run: not while it holds a run that could not be
-   * spooled (a full disk), which then waits there for a later delivery.
+   * The journal in the lock file, with what earlier deliveries left taken care of: the run of a delivery killed in
+   * flight is spooled, a record cut short by a kill is dropped (its run had not been sent), the journal of batchpush
+   * 0.1 is moved to the indexes, and the index records move to the links when enough gathered. {@link
+   * Session#lockFileFree} is false while the journal holds a run that could not be spooled (a full disk), which then
+   * waits there for a later delivery.
    */
-  private boolean takeOverLockFile(LockFile.Held held, String gateway, SpoolProblems problems) {
+  private Session session(LockFile.Held held, String gateway, SpoolProblems problems) {
+    Journal journal;
     try {
-      InFlight.Content left = InFlight.read(held.channel());
-      if (left != null && !takeOver(left, gateway, problems)) {
-        return false;
-      }
-      if (left != null) {
-        InFlight.clear(held.channel());
-      }
-      return true;
+      journal = Journal.read(held.channel());
     } catch (SpoolFiles.UnreadableException tooLarge) {
       problems.warn("the old journal in " + lockFile() + " is " + tooLarge.getMessage() + " and was dropped");
-      return clearedQuietly(held, problems);
+      return emptied(held, problems);
     } catch (IOException e) {
-      problems.warn("cannot read or empty the lock file " + lockFile() + " (" + e + ")");
-      return false;
+      problems.warn("cannot read the journal " + lockFile() + " (" + e + ")");
+      return new Session(null, false);
+    }
+    try {
+      if (!takeOver(journal, gateway, problems)) {
+        return new Session(journal, false);
+      }
+      journal.dropLeftovers();
+      compactIfDue(journal, problems);
+      return new Session(journal, true);
+    } catch (IOException e) {
+      problems.warn("cannot update the journal " + lockFile() + " (" + e + ")");
+      return new Session(journal, false);
     }
   }
 
-  /** Whether what the lock file held is taken care of. */
-  private boolean takeOver(InFlight.Content left, String gateway, SpoolProblems problems) throws IOException {
-    if (left.legacyJournal() != null) {
-      return LegacySpool.importJournal(this, left.legacyJournal(), gateway, problems);
-    }
-    if (left.cut()) {
-      problems.warn("a delivery killed while recording its run left half a record in " + lockFile()
-          + "; that run had not been sent, and is dropped");
-      return true;
-    }
-    Push killed = left.run().push();
-    try {
-      Path file = SpoolQueue.of(directory, left.run().gateway() != null ? left.run().gateway() : gateway)
-          .write(killed);
-      problems.warn("a delivery was killed while pushing " + killed.group() + "; spooled it to " + file);
-      return true;
-    } catch (IOException e) {
-      problems.warn("cannot spool the run " + killed.group() + " a killed delivery left in " + lockFile() + " ("
-          + e + "); it stays there for a later delivery");
-      return false;
-    }
-  }
+  /** A locked delivery's journal (null when unreadable), and whether it can take a run in flight. */
+  record Session(Journal journal, boolean lockFileFree) {}
 
-  private boolean clearedQuietly(LockFile.Held held, SpoolProblems problems) {
+  private Session emptied(LockFile.Held held, SpoolProblems problems) {
     try {
-      InFlight.clear(held.channel());
-      return true;
+      held.channel().truncate(0);
+      return new Session(Journal.read(held.channel()), true);
     } catch (IOException e) {
       problems.warn("cannot empty the lock file " + lockFile() + " (" + e + ")");
+      return new Session(null, false);
+    }
+  }
+
+  /** Whether what earlier deliveries left in the journal is taken care of. */
+  private boolean takeOver(Journal journal, String gateway, SpoolProblems problems) throws IOException {
+    if (journal.legacyText() != null) {
+      return LegacySpool.importJournal(this, journal.legacyText(), gateway, problems);
+    }
+    if (journal.leftCut()) {
+      problems.warn("a delivery killed while writing its journal left half a record in " + lockFile()
+          + "; it is dropped (a run being recorded had not been sent)");
+    }
+    SpoolFiles.Run left = journal.leftInFlight();
+    if (left == null) {
+      return true;
+    }
+    try {
+      Path file = SpoolQueue.of(directory, left.gateway() != null ? left.gateway() : gateway).write(left.push());
+      problems.warn("a delivery was killed while pushing " + left.push().group() + "; spooled it to " + file);
+      return true;
+    } catch (IOException e) {
+      problems.warn("cannot spool the run " + left.push().group() + " a killed delivery left in " + lockFile()
+          + " (" + e + "); it stays there for a later delivery");
       return false;
+    }
+  }
+
+  /** Moves the journal's index records to the links, every {@link Journal#COMPACT_AT} of them. */
+  private void compactIfDue(Journal journal, SpoolProblems problems) {
+    if (!journal.dueForCompaction()) {
+      return;
+    }
+    try {
+      journal.compactInto((key, entry) -> SpoolQueue.ofKey(directory, key).index(null, problems)
+          .link(key.substring(key.indexOf('/') + 1), entry));
+    } catch (IOException e) {
+      problems.index("cannot move the journal's records to the index (" + e + "); they stay in " + lockFile());
     }
   }
 

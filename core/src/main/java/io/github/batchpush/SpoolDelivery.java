@@ -1,7 +1,6 @@
 package io.github.batchpush;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,15 +16,15 @@ import java.util.concurrent.TimeUnit;
  * The spool's delivery policy, for one delivery or flush holding the spool's lock.
  *
  * <pre>{@code
- * SpoolDelivery session = new SpoolDelivery(spool, queue, delivery, deadlineNanos, problems);
- * session.deliver(push, held.channel());   // the run just finished first, then a slice of the backlog
+ * SpoolDelivery session = new SpoolDelivery(spool, queue, journal, delivery, deadlineNanos, problems);
+ * session.deliver(push, true);   // the run just finished first, then a slice of the backlog
  * session.replay(queue.runs(), deadlineNanos); // or, for a flush: the backlog, newest first
  * }</pre>
  *
  * <p>The rules, each in one place below:
  * <ul>
- *   <li>A run is kept before its first byte goes out (the run just finished in flight in the lock file,
- *   {@link InFlight}; a spooled one in its file), and let go only after the {@link DeliveredIndex} recorded it: a
+ *   <li>A run is kept before its first byte goes out (the run just finished in flight in the {@link Journal}, a
+ *   spooled one in its file), and let go only after the {@link DeliveredIndex} recorded it: a
  *   process killed at any point leaves either the run (sent again, which is harmless) or a record that trims any
  *   older run. A run the spool cannot take (a full disk) still goes out,
  *   after the same check, and is recorded once it went (the index writes no file data, so it still can). Never
@@ -50,6 +49,7 @@ final class SpoolDelivery {
 
   private final Spool spool;
   private final SpoolQueue queue;
+  private final Journal journal;
   private final DeliveredIndex index;
   private final Delivery delivery;
   private final long deadlineNanos;
@@ -73,10 +73,12 @@ final class SpoolDelivery {
   /** Whether the replay stopped before its end. */
   boolean stopped;
 
-  SpoolDelivery(Spool spool, SpoolQueue queue, Delivery delivery, long deadlineNanos, SpoolProblems problems) {
+  SpoolDelivery(Spool spool, SpoolQueue queue, Journal journal, Delivery delivery, long deadlineNanos,
+      SpoolProblems problems) {
     this.spool = spool;
     this.queue = queue;
-    this.index = queue.index(problems);
+    this.journal = journal;
+    this.index = queue.index(journal, problems);
     this.delivery = delivery;
     this.deadlineNanos = deadlineNanos;
     this.problems = problems;
@@ -84,10 +86,10 @@ final class SpoolDelivery {
 
   /**
    * Delivers the run just finished, then a slice of its gateway's backlog; throws when the run did not arrive. The
-   * run is recorded in flight in {@code lockFile} (null when that is not free) while it is sent.
+   * run is recorded in flight in the journal while it is sent, unless {@code journalFree} is false.
    */
-  void deliver(Push push, FileChannel lockFile) {
-    Kept own = recordInFlight(push, lockFile);
+  void deliver(Push push, boolean journalFree) {
+    Kept own = recordInFlight(push, journalFree);
     PushException failure = sendOwn(push, own);
     if (failure != null && own != null) {
       own = spoolOwn(push, own);
@@ -128,13 +130,13 @@ final class SpoolDelivery {
     };
   }
 
-  private Kept recordInFlight(Push push, FileChannel lockFile) {
-    if (lockFile == null) {
-      ownNotSpooled = new IOException("the lock file holds a run of a killed delivery");
+  private Kept recordInFlight(Push push, boolean journalFree) {
+    if (journal == null || !journalFree) {
+      ownNotSpooled = new IOException("the journal " + spool.lockFile() + " holds a run of a killed delivery");
       return null;
     }
     try {
-      InFlight.write(lockFile, push, queue.gateway());
+      journal.writeInFlight(push, queue.gateway());
       Checkpoints.reached("own-spooled");
     } catch (IOException e) {
       ownNotSpooled = e;
@@ -143,7 +145,7 @@ final class SpoolDelivery {
     return new Kept() {
       @Override
       public void forget() throws IOException {
-        InFlight.clear(lockFile);
+        journal.clearInFlight();
       }
 
       @Override

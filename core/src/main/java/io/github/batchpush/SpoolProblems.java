@@ -3,7 +3,9 @@ package io.github.batchpush;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -42,7 +44,8 @@ final class SpoolProblems {
   private final Kind droppedForCount = new Kind(true);
   private final Kind refused = new Kind(false);
   private final Kind index = new Kind(false);
-  private final Kind other = new Kind(false);
+  /** One-off warnings, each its own kind: the same line again is counted, not repeated. */
+  private final Map<String, Integer> warnings = new LinkedHashMap<>();
   private int droppedTotal;
   private String firstDroppedForAge;
   private String firstSetAside;
@@ -100,7 +103,7 @@ final class SpoolProblems {
 
   /** A one-off warning, e.g. a run recovered from an older version's journal. */
   void warn(String line) {
-    other.add(line, line + " (and " + other.count + " more warnings like it)");
+    warnings.merge(line, 1, Integer::sum);
   }
 
   /** Progress worth telling, not a problem: e.g. how many runs the replay left for later. */
@@ -115,13 +118,16 @@ final class SpoolProblems {
 
   /** Logs one line per kind and forgets them. */
   void log() {
-    for (Kind kind : List.of(setAside, droppedForAge, droppedForCount, refused, index, other)) {
+    for (Kind kind : List.of(setAside, droppedForAge, droppedForCount, refused, index)) {
       if (kind.count > 0) {
         Consumer<String> out = kind.error ? Spool.LOG::error : Spool.LOG::warn;
         out.accept("batchpush: " + (kind.count == 1 ? kind.first : kind.many));
         kind.count = 0;
       }
     }
+    warnings.forEach((line, times) -> Spool.LOG.warn("batchpush: " + line + (times == 1 ? "" : " (" + times
+        + " times)")));
+    warnings.clear();
     notes.forEach(n -> Spool.LOG.info("batchpush: " + n));
     notes.clear();
   }

@@ -100,8 +100,14 @@ final class SpoolQueue {
     return gateway;
   }
 
-  DeliveredIndex index(SpoolProblems problems) {
-    return new DeliveredIndex(directory.resolve(DeliveredIndex.DIRECTORY), this::create, problems);
+  /** This queue's delivered-index, its latest changes in {@code journal} (null: read only, without the lock). */
+  DeliveredIndex index(Journal journal, SpoolProblems problems) {
+    return new DeliveredIndex(directory.resolve(DeliveredIndex.DIRECTORY), this::create, journal, problems);
+  }
+
+  /** The queue directory a journal key ({@code <queue>/<hash>}) names, in the spool directory {@code spool}. */
+  static SpoolQueue ofKey(Path spool, String key) {
+    return new SpoolQueue(spool.resolve(key.substring(0, key.indexOf('/'))), null);
   }
 
   /** Writes {@code push} to this queue. */
@@ -173,7 +179,7 @@ final class SpoolQueue {
       return false;
     }
     Instant cutoff = now.minus(maxAge);
-    boolean indexEmpty = index(problems).prune(cutoff);
+    boolean indexEmpty = index(null, problems).prune(cutoff);
     if (another && dropRunsBefore(cutoff, maxAge, problems) && indexEmpty && remove()) {
       return true;
     }

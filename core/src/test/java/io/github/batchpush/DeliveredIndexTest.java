@@ -26,7 +26,7 @@ class DeliveredIndexTest {
   }
 
   private DeliveredIndex index() {
-    return new DeliveredIndex(dir.resolve("delivered"), () -> { }, problems);
+    return new DeliveredIndex(dir.resolve("delivered"), () -> { }, null, problems);
   }
 
   private List<Path> entries() throws Exception {

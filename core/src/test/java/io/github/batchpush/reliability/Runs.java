@@ -70,6 +70,20 @@ final class Runs {
     return m;
   }
 
+  /**
+   * The spool's queue directory for {@code gateway}, made by spooling a run of {@code job} for it: with a deadline
+   * of 1 ms, the run is spooled rather than sent.
+   */
+  static Path queueFor(Path spool, java.net.URI gateway, String job) {
+    BatchPush.builder().gateway(gateway).spoolDirectory(spool).deadline(Duration.ofMillis(1)).build().start(job)
+        .succeeded().close();
+    List<Path> runs = spooled(spool);
+    if (runs.isEmpty()) {
+      throw new AssertionError("no run spooled in " + spool);
+    }
+    return runs.get(runs.size() - 1).getParent();
+  }
+
   /** The run files waiting in a spool directory, for any gateway, oldest first (not those set aside). */
   static List<Path> spooled(Path spool) {
     if (!Files.isDirectory(spool)) {

@@ -95,18 +95,16 @@ class SpoolFullDiskTest {
 
   @Test
   void aRunTheSpoolCanKeepInNoWayStillGoesOutAndSaysItsDeliveryWasNotRecorded() throws Exception {
-    run(BatchPush.builder().gateway(gateway.uri()).spoolDirectory(spool).build(), new TestClock(
-        Instant.now().toString()), "first_job", 0);
-    // A file where this gateway's index should be: no entry can be read or written there.
-    Path index = queueDirectory().resolve("delivered");
-    deleteTree(index);
-    Files.writeString(index, "not a directory");
+    // A file where this gateway's queue should be: no run file, no index entry can be written there.
+    Path queue = Runs.queueFor(spool, gateway.uri(), "queue_maker_job");
+    deleteTree(queue);
+    Files.writeString(queue, "not a directory");
 
     String output = jobAfter("ulimit -f 0", "unrecorded_job", 3);
 
     assertThat(gateway.value("unrecorded_job", Map.of(), "batch_job_exit_code")).isEqualTo(3.0);
     assertThat(output.lines().filter(l -> l.contains("{job=\"unrecorded_job\"}")).collect(Collectors.toList()))
-        .singleElement().asString().contains("it went out unspooled, but its delivery could not be recorded");
+        .as(output).singleElement().asString().contains("it went out unspooled, but its delivery could not be recorded");
   }
 
   @Test
@@ -123,14 +121,14 @@ class SpoolFullDiskTest {
 
     Outcome kept = run(BatchPush.builder().gateway(down).spoolDirectory(spool).clock(clock)
         .deadline(Duration.ofMillis(300)).build(), clock, "kept_in_flight_job", 3);
-    assertThat(Files.size(spool.resolve(".lock"))).isPositive();
+    assertThat(Files.readString(spool.resolve(".lock"))).contains("kept_in_flight_job");
     Files.delete(queue);
 
     try (Pushgateway up = Pushgateway.startOnPort(port)) {
       BatchPush.builder().gateway(down).spoolDirectory(spool).clock(clock).build().flush();
 
       assertThat(held(up, "kept_in_flight_job")).isEqualTo(kept.values());
-      assertThat(Files.size(spool.resolve(".lock"))).isZero();
+      assertThat(Files.readString(spool.resolve(".lock"))).doesNotContain("kept_in_flight_job");
     }
   }
 
