@@ -3,7 +3,6 @@ package io.github.batchpush;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -12,14 +11,11 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,14 +32,14 @@ import org.slf4j.LoggerFactory;
  * DeliveredIndex} of what went there), a lock file {@code .lock}, and {@code corrupt/} for files set aside. Every
  * delivery takes the lock ({@link LockFile}), so two cron jobs finishing at once never lose, duplicate or reorder a
  * run; what it does under the lock is {@link SpoolDelivery}'s. The parts: {@link SpoolFiles} (format, naming, bounded
- * reads), {@link DeliveredEntry} (what of a late run is still news), {@link SpoolProblems} (one log line per kind of
- * problem), {@link LegacySpool} (what the previous version left on disk).
+ * reads), {@link Journal} (the lock file's content: the run in flight, the index's latest records), {@link
+ * DeliveredEntry} (what of a late run is still news), {@link SpoolProblems} (one log line per kind of problem),
+ * {@link LegacySpool} (what the previous version left on disk).
  */
 final class Spool {
   static final Logger LOG = LoggerFactory.getLogger(Spool.class);
   private static final String LOCK_FILE = ".lock";
   private static final String CORRUPT = "corrupt";
-  private static final Duration ABANDONED = Duration.ofHours(1);
 
   private final Path directory;
   private final int maxRuns;
@@ -119,10 +115,11 @@ final class Spool {
       throw spoolWithoutLock(push, queue);
     }
     try {
-      open(held, queue, false, problems);
-      Session session = session(held, queue.gateway(), problems);
-      new SpoolDelivery(this, queue, session.journal(), delivery, deadlineNanos, problems)
-          .deliver(push, session.lockFileFree());
+      SpoolUpkeep upkeep = new SpoolUpkeep(this, problems);
+      upkeep.tidy(queue, false);
+      SpoolUpkeep.LockedJournal journal = upkeep.journal(held, queue.gateway());
+      new SpoolDelivery(this, queue, journal.journal(), delivery, deadlineNanos, problems)
+          .deliver(push, journal.takesRunInFlight());
     } finally {
       release(held, problems);
     }
@@ -177,13 +174,14 @@ final class Spool {
             "another delivery holds the spool lock in " + directory + "; try again later", null));
       }
       try {
-        List<Path> queues = open(held, queue, true, problems);
-        SpoolDelivery session = new SpoolDelivery(this, queue, session(held, queue.gateway(), problems).journal(),
+        SpoolUpkeep upkeep = new SpoolUpkeep(this, problems);
+        List<Path> queues = upkeep.tidy(queue, true);
+        SpoolDelivery session = new SpoolDelivery(this, queue, upkeep.journal(held, queue.gateway()).journal(),
             delivery, deadlineNanos, problems);
         session.adoptFrom = adoptFrom;
         session.replay(runs(queue, adopted), deadlineNanos);
         return new SpoolReport(session.delivered, waiting(queue, adopted), othersWaiting(queues, queue, adopted),
-            session.dropped, problems.setAsideCount(), session.stoppedBy);
+            problems.droppedCount(), problems.setAsideCount(), session.stoppedBy);
       } finally {
         release(held, problems);
       }
@@ -226,139 +224,6 @@ final class Spool {
       }
     }
     return others;
-  }
-
-  /**
-   * What a locked delivery does before its own work: takes over what an older version left at the top of the
-   * spool, deletes temporary files abandoned an hour ago, and tidies, when due, its own queue and one other one (a
-   * flush: every one). Returns the queue directories. Trouble here is reported, and the delivery goes on.
-   */
-  private List<Path> open(LockFile.Held held, SpoolQueue queue, boolean everyQueue, SpoolProblems problems) {
-    List<Path> queues = new ArrayList<>();
-    List<Path> legacyRuns = new ArrayList<>();
-    try {
-      Instant abandoned = Instant.now().minus(ABANDONED);
-      try (DirectoryStream<Path> top = Files.newDirectoryStream(directory)) {
-        for (Path p : top) {
-          String name = p.getFileName().toString();
-          if (name.endsWith(SpoolFiles.RUN_SUFFIX) && !name.startsWith(".")) {
-            legacyRuns.add(p);
-          } else if (name.startsWith(SpoolFiles.TEMPORARY_PREFIX)
-              && Files.getLastModifiedTime(p).toInstant().isBefore(abandoned)) {
-            Files.deleteIfExists(p);
-          } else if (SpoolQueue.isQueueName(name)) {
-            queues.add(p);
-          }
-        }
-      }
-      Collections.sort(legacyRuns);
-      for (Path run : legacyRuns) {
-        LegacySpool.adoptRun(this, run, queue.gateway(), problems);
-      }
-      tidy(queue, queues, everyQueue, problems);
-    } catch (IOException e) {
-      problems.warn("cannot tidy the spool " + directory + " (" + e + "); delivering anyway");
-    }
-    return queues;
-  }
-
-  /**
-   * The journal in the lock file, with what earlier deliveries left taken care of: the run of a delivery killed in
-   * flight is spooled, a record cut short by a kill is dropped (its run had not been sent), the journal of batchpush
-   * 0.1 is moved to the indexes, and the index records move to the links when enough gathered. {@link
-   * Session#lockFileFree} is false while the journal holds a run that could not be spooled (a full disk), which then
-   * waits there for a later delivery.
-   */
-  private Session session(LockFile.Held held, String gateway, SpoolProblems problems) {
-    Journal journal;
-    try {
-      journal = Journal.read(held.channel());
-    } catch (SpoolFiles.UnreadableException tooLarge) {
-      problems.warn("the old journal in " + lockFile() + " is " + tooLarge.getMessage() + " and was dropped");
-      return emptied(held, problems);
-    } catch (IOException e) {
-      problems.warn("cannot read the journal " + lockFile() + " (" + e + ")");
-      return new Session(null, false);
-    }
-    try {
-      if (!takeOver(journal, gateway, problems)) {
-        return new Session(journal, false);
-      }
-      journal.dropLeftovers();
-      compactIfDue(journal, problems);
-      return new Session(journal, true);
-    } catch (IOException e) {
-      problems.warn("cannot update the journal " + lockFile() + " (" + e + ")");
-      return new Session(journal, false);
-    }
-  }
-
-  /** A locked delivery's journal (null when unreadable), and whether it can take a run in flight. */
-  record Session(Journal journal, boolean lockFileFree) {}
-
-  private Session emptied(LockFile.Held held, SpoolProblems problems) {
-    try {
-      held.channel().truncate(0);
-      return new Session(Journal.read(held.channel()), true);
-    } catch (IOException e) {
-      problems.warn("cannot empty the lock file " + lockFile() + " (" + e + ")");
-      return new Session(null, false);
-    }
-  }
-
-  /** Whether what earlier deliveries left in the journal is taken care of. */
-  private boolean takeOver(Journal journal, String gateway, SpoolProblems problems) throws IOException {
-    if (journal.legacyText() != null) {
-      return LegacySpool.importJournal(this, journal.legacyText(), gateway, problems);
-    }
-    if (journal.leftCut()) {
-      problems.warn("a delivery killed while writing its journal left half a record in " + lockFile()
-          + "; it is dropped (a run being recorded had not been sent)");
-    }
-    SpoolFiles.Run left = journal.leftInFlight();
-    if (left == null) {
-      return true;
-    }
-    try {
-      Path file = SpoolQueue.of(directory, left.gateway() != null ? left.gateway() : gateway).write(left.push());
-      problems.warn("a delivery was killed while pushing " + left.push().group() + "; spooled it to " + file);
-      return true;
-    } catch (IOException e) {
-      problems.warn("cannot spool the run " + left.push().group() + " a killed delivery left in " + lockFile()
-          + " (" + e + "); it stays there for a later delivery");
-      return false;
-    }
-  }
-
-  /** Moves the journal's index records to the links, every {@link Journal#COMPACT_AT} of them. */
-  private void compactIfDue(Journal journal, SpoolProblems problems) {
-    if (!journal.dueForCompaction()) {
-      return;
-    }
-    try {
-      journal.compactInto((key, entry) -> SpoolQueue.ofKey(directory, key).index(null, problems)
-          .link(key.substring(key.indexOf('/') + 1), entry));
-    } catch (IOException e) {
-      problems.index("cannot move the journal's records to the index (" + e + "); they stay in " + lockFile());
-    }
-  }
-
-  /** Tidies this delivery's queue, and one other at random (or all): every queue is tidied while any is in use. */
-  private void tidy(SpoolQueue queue, List<Path> queues, boolean everyQueue, SpoolProblems problems)
-      throws IOException {
-    Instant now = clock.instant();
-    queue.tidyIfDue(now, maxAge, false, problems);
-    List<Path> others = new ArrayList<>(queues);
-    others.remove(queue.directory());
-    if (!everyQueue && others.size() > 1) {
-      others = List.of(others.get(ThreadLocalRandom.current().nextInt(others.size())));
-    }
-    for (Path other : others) {
-      SpoolQueue another = SpoolQueue.tidyDue(other, now) ? SpoolQueue.existing(other) : null;
-      if (another != null && another.tidyIfDue(now, maxAge, true, problems) && !Files.isDirectory(other)) {
-        queues.remove(other);
-      }
-    }
   }
 
   /** Takes the lock, setting aside a lock file that is not a regular file; null when the deadline passed first. */

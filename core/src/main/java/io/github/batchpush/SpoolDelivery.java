@@ -59,7 +59,6 @@ final class SpoolDelivery {
   private int firstRefusedStatus;
   private Path ownFile;
   private IOException ownNotSpooled;
-  private int droppedForAge;
   /** How many runs this replay sent, and how long that took: what a send needs, to tell a failure from a cut-off. */
   private int sends;
   private long sentNanos;
@@ -67,7 +66,6 @@ final class SpoolDelivery {
   String adoptFrom;
 
   int delivered;
-  int dropped;
   /** Why the replay stopped before its end, or the last refusal of a group; null when neither happened. */
   PushException stoppedBy;
   /** Whether the replay stopped before its end. */
@@ -366,40 +364,10 @@ final class SpoolDelivery {
             + " ms left, and took them)"), null));
   }
 
-  /** Drops, loudly, the runs past the spool's limits, oldest first; the others, oldest first. */
+  /** The queue's runs within the spool's limits; the others are dropped, loudly. The run just spooled stays. */
   List<Path> withinLimits(List<Path> runs) throws IOException {
-    int excess = runs.size() - spool.maxRuns();
-    List<Path> kept = new ArrayList<>();
-    Instant oldestKept = spool.clock().instant().minus(spool.maxAge());
-    for (int i = 0; i < runs.size(); i++) {
-      Path file = runs.get(i);
-      Instant finished = SpoolFiles.finishedAt(file.getFileName().toString());
-      if (i < excess && !file.equals(ownFile)) {
-        Files.deleteIfExists(file);
-      } else if (finished != null && finished.isBefore(oldestKept) && !file.equals(ownFile)) {
-        // Only the first is read, to name it: a backlog aging out at once costs no read per run.
-        problems.droppedForAge(droppedForAge++ == 0 ? describe(file, finished) : file.getFileName().toString(),
-            spool.maxAge());
-        Files.deleteIfExists(file);
-        dropped++;
-      } else {
-        kept.add(file);
-      }
-    }
-    if (excess > 0) {
-      problems.droppedForCount(spool.directory(), spool.maxRuns(), excess);
-      dropped += excess;
-    }
-    return kept;
-  }
-
-  /** A dropped run as a log line names it: its group and finish time when it can be read, else its file. */
-  private static String describe(Path file, Instant finished) {
-    try {
-      return SpoolFiles.readRun(file).push().group() + " of " + finished;
-    } catch (IOException e) {
-      return file.getFileName() + " of " + finished;
-    }
+    return queue.withinLimits(runs, spool.maxRuns(), spool.clock().instant().minus(spool.maxAge()), spool.maxAge(),
+        ownFile, problems);
   }
 
   private static String group(Push push) {

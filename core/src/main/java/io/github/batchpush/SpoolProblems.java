@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * What went wrong with the spool during one delivery or flush, logged when it ends as at most one line per kind of
@@ -47,6 +48,7 @@ final class SpoolProblems {
   /** One-off warnings, each its own kind: the same line again is counted, not repeated. */
   private final Map<String, Integer> warnings = new LinkedHashMap<>();
   private int droppedTotal;
+  private int dropped;
   private String firstDroppedForAge;
   private String firstSetAside;
   private String firstRefused;
@@ -65,18 +67,23 @@ final class SpoolProblems {
         (setAside.count + 1) + " spool files moved to " + aside + "/ (the first, " + firstSetAside + ")");
   }
 
-  /** A spooled run older than the spool's age limit, deleted; {@code run} names it (group and time, or file). */
-  void droppedForAge(String run, Duration maxAge) {
+  /**
+   * A spooled run older than the spool's age limit, deleted; {@code run} names it (group and time, or file), and is
+   * only asked for the first.
+   */
+  void droppedForAge(Supplier<String> run, Duration maxAge) {
+    dropped++;
     if (firstDroppedForAge == null) {
-      firstDroppedForAge = run;
+      firstDroppedForAge = run.get();
     }
-    droppedForAge.add("DROPPED spooled run " + run + ": older than the spool's limit of " + maxAge,
+    droppedForAge.add("DROPPED spooled run " + firstDroppedForAge + ": older than the spool's limit of " + maxAge,
         "DROPPED " + (droppedForAge.count + 1) + " spooled runs older than the spool's limit of " + maxAge
             + " (the oldest, " + firstDroppedForAge + ")");
   }
 
   /** The oldest runs of a full queue, deleted. */
   void droppedForCount(Path spool, int maxRuns, int dropped) {
+    this.dropped += dropped;
     droppedTotal += dropped;
     String line = "spool " + spool + " is full (limit " + maxRuns + " runs): DROPPED the " + droppedTotal + " oldest";
     droppedForCount.add(line, line);
@@ -109,6 +116,11 @@ final class SpoolProblems {
   /** Progress worth telling, not a problem: e.g. how many runs the replay left for later. */
   void note(String line) {
     notes.add(line);
+  }
+
+  /** How many spooled runs were dropped, for their age or the spool's limit. */
+  int droppedCount() {
+    return dropped;
   }
 
   /** How many spool files were set aside. */

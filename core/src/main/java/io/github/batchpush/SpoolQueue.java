@@ -206,17 +206,46 @@ final class SpoolQueue {
 
   /** Deletes, loudly, the runs that finished before {@code cutoff}; whether none is left. */
   private boolean dropRunsBefore(Instant cutoff, Duration maxAge, SpoolProblems problems) throws IOException {
-    boolean none = true;
-    for (Path run : runs()) {
-      Instant finished = SpoolFiles.finishedAt(run.getFileName().toString());
-      if (finished != null && finished.isBefore(cutoff)) {
-        problems.droppedForAge(run.getFileName() + " of " + finished + " for " + gateway, maxAge);
-        Files.deleteIfExists(run);
+    return withinLimits(runs(), Integer.MAX_VALUE, cutoff, maxAge, null, problems).isEmpty();
+  }
+
+  /**
+   * Drops, loudly, the runs past the limits: the oldest beyond {@code maxRuns}, and those that finished before
+   * {@code oldestKept} (told by their names, unread); never {@code keep}, the run just spooled. Returns the others,
+   * oldest first, as {@code runs} lists them.
+   */
+  List<Path> withinLimits(List<Path> runs, int maxRuns, Instant oldestKept, Duration maxAge, Path keep,
+      SpoolProblems problems) throws IOException {
+    int excess = runs.size() - maxRuns;
+    List<Path> kept = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      Path file = runs.get(i);
+      Instant finished = SpoolFiles.finishedAt(file.getFileName().toString());
+      if (file.equals(keep)) {
+        kept.add(file);
+      } else if (i < excess) {
+        Files.deleteIfExists(file);
+      } else if (finished != null && finished.isBefore(oldestKept)) {
+        // Only the first is read, to name it: a backlog aging out at once costs no read per run.
+        problems.droppedForAge(() -> describe(file, finished), maxAge);
+        Files.deleteIfExists(file);
       } else {
-        none = false;
+        kept.add(file);
       }
     }
-    return none;
+    if (excess > 0) {
+      problems.droppedForCount(directory.getParent(), maxRuns, excess);
+    }
+    return kept;
+  }
+
+  /** A dropped run as a log line names it: its group and finish time when it can be read, else its file. */
+  private static String describe(Path file, Instant finished) {
+    try {
+      return SpoolFiles.readRun(file).push().group() + " of " + finished;
+    } catch (IOException e) {
+      return file.getFileName() + " of " + finished;
+    }
   }
 
   /** Removes the queue, which holds no run and no index entry; false when a run was spooled into it meanwhile. */

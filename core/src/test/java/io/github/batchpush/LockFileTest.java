@@ -92,7 +92,8 @@ class LockFileTest {
     Throwable refused = CompletableFuture.supplyAsync(() -> catchThrowable(
         () -> LockFile.acquire(fifo, in(Duration.ofSeconds(5))))).get(5, TimeUnit.SECONDS);
 
-    assertThat(refused).isInstanceOf(LockFile.NotRegularFileException.class).hasMessage(fifo + " is not a regular file");
+    assertThat(refused).isInstanceOf(LockFile.NotRegularFileException.class)
+        .hasMessage(fifo + " is not a regular file");
   }
 
   @Test

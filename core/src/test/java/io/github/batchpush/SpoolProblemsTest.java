@@ -53,8 +53,8 @@ class SpoolProblemsTest {
         null, null, 1)), Instant.parse("2026-11-25T12:00:05Z"));
     problems.refused(spooled, new GatewayRejectedException("push of {job=\"older_job\"} to http://gw failed: "
         + "forbidden (403)", 403, ""));
-    problems.droppedForAge("{job=\"aged_job\"} of 2026-11-17T12:00:00Z", Duration.ofDays(7));
-    problems.droppedForAge("b.run of 2026-11-17T13:00:00Z", Duration.ofDays(7));
+    problems.droppedForAge(() -> "{job=\"aged_job\"} of 2026-11-17T12:00:00Z", Duration.ofDays(7));
+    problems.droppedForAge(() -> "b.run of 2026-11-17T13:00:00Z", Duration.ofDays(7));
 
     assertThat(logged(problems).lines()).containsExactly(
         "[main] ERROR io.github.batchpush.Spool - batchpush: DROPPED 2 spooled runs older than the spool's limit "

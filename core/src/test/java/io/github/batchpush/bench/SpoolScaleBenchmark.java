@@ -88,7 +88,7 @@ public final class SpoolScaleBenchmark {
     return BatchPush.builder().gateway(gateway.uri()).spoolDirectory(spool).build();
   }
 
-  /** As {@link #through}, after an untimed flush for another gateway, in which this version takes the old layout over. */
+  /** As {@link #through}, after an untimed flush for another gateway, in which this version takes over the spool. */
   private static BatchPush throughTakenOver(Pushgateway gateway, Path spool) {
     BatchPush.builder().gateway(URI.create("http://127.0.0.1:" + Pushgateway.freePort())).spoolDirectory(spool)
         .build().flush();

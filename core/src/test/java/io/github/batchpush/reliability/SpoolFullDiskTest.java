@@ -104,7 +104,8 @@ class SpoolFullDiskTest {
 
     assertThat(gateway.value("unrecorded_job", Map.of(), "batch_job_exit_code")).isEqualTo(3.0);
     assertThat(output.lines().filter(l -> l.contains("{job=\"unrecorded_job\"}")).collect(Collectors.toList()))
-        .as(output).singleElement().asString().contains("it went out unspooled, but its delivery could not be recorded");
+        .as(output).singleElement().asString()
+        .contains("it went out unspooled, but its delivery could not be recorded");
   }
 
   @Test
