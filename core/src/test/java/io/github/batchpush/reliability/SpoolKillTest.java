@@ -78,14 +78,14 @@ class SpoolKillTest {
   @Test
   void aSigkillInTheMiddleOfAReplayNeverLetsAnOlderRunLandLaterOnANewerOne() throws Exception {
     clock.advance(Duration.ofMinutes(10));
-    spoolWhileDown("bystander_job", 0);
     Outcome newer = spoolWhileDown("order_job", 2);
     try (FaultServer front = FaultServer.startOnPort(port, gateway.uri(), List.of(Fault.pass(), Fault.hang()))) {
-      Path log = work.resolve("flush.log");
-      Process child = Children.start(log, "flush", url.toString(), spool.toString(), "60000");
+      Path log = work.resolve("job.log");
+      // A job of another group delivers its run and replays the spool, and is killed in its second push: whichever
+      // went first, a run that went out must stay on top of anything older spooled later.
+      Process child = Children.start(log, "job", url.toString(), spool.toString(), "bystander_job", "0", "60000");
       try {
-        // The newer run went through; the next one hangs: the newer run's file is gone, and the flush is killed.
-        assertThat(front.awaitRequests(2, 30_000)).as("the flush sent the newer run").isTrue();
+        assertThat(front.awaitRequests(2, 30_000)).as("one push went through, the second hangs").isTrue();
         killHard(child);
       } finally {
         child.destroyForcibly();
@@ -106,6 +106,25 @@ class SpoolKillTest {
   private void spoolWhileDownThrough(FaultServer front, String job, int exitCode) {
     run(BatchPush.builder().gateway(front.uri()).spoolDirectory(spool).clock(clock)
         .deadline(Duration.ofMillis(300)).build(), clock, job, exitCode);
+  }
+
+  @Test
+  void aSigkillRightAfterASpooledRunWentLeavesItsRecordSoNoOlderRunLandsOnIt() throws Exception {
+    clock.advance(Duration.ofMinutes(10));
+    Outcome newer = spoolWhileDown("recorded_first_job", 2);
+    try (Pushgateway up = Pushgateway.startOnPort(port)) {
+      Path log = work.resolve("flush.log");
+      // Sent, recorded, its file deleted: killed before the flush could end (and, with 0.1, write its index).
+      awaitKilledAtCheckpoint(Children.startKilledAt(log, "deleted#1", "flush", url.toString(), spool.toString(),
+          "60000"), log);
+      assertThat(spooled(spool)).isEmpty();
+      clock.advance(Duration.ofMinutes(-20));
+      // An older run of the group, delivered after the kill: the record says it is no news.
+      run(BatchPush.builder().gateway(url).spoolDirectory(spool).clock(clock).build(), clock, "recorded_first_job", 7);
+      flush(Duration.ofSeconds(10));
+
+      assertThat(held(up, "recorded_first_job")).isEqualTo(newer.values());
+    }
   }
 
   @Test
