@@ -35,7 +35,8 @@ final class Journal {
   private static final String DELIVERED = "delivered";
 
   private final FileChannel file;
-  private final Map<String, DeliveredEntry> delivered = new LinkedHashMap<>();
+  /** The index records, by key: their text, decoded when looked up (most never are). */
+  private final Map<String, String> delivered = new LinkedHashMap<>();
   private final int deliveredRecords;
   /** Where the valid records end, and how long the file is: past {@code end} lies only what is to be cut off. */
   private long end;
@@ -73,7 +74,7 @@ final class Journal {
   }
 
   private static Journal parse(FileChannel lockFile, byte[] bytes, int length) {
-    Map<String, DeliveredEntry> delivered = new LinkedHashMap<>();
+    Map<String, String> delivered = new LinkedHashMap<>();
     int records = 0;
     int at = 0;
     int lastStart = -1;
@@ -83,8 +84,9 @@ final class Journal {
       if (r == null) {
         break;
       }
-      if (r.kind.equals(DELIVERED) && r.deliveredEntry() != null) {
-        delivered.put(r.deliveredKey(), r.deliveredEntry());
+      int newline = r.body.indexOf('\n');
+      if (r.kind.equals(DELIVERED) && newline > 0) {
+        delivered.put(r.body.substring(0, newline), r.body.substring(newline + 1));
         records++;
       }
       lastStart = at;
@@ -121,7 +123,12 @@ final class Journal {
 
   /** What the journal knows of the index entry {@code key} ({@code <queue>/<group hash>}), or null. */
   DeliveredEntry delivered(String key) {
-    return delivered.get(key);
+    String text = delivered.get(key);
+    try {
+      return text == null ? null : DeliveredEntry.decode(text);
+    } catch (RuntimeException damaged) {
+      return null; // a record that passed its checksum but not this: written by something else
+    }
   }
 
   /**
@@ -154,8 +161,9 @@ final class Journal {
       end = inFlightAt;
       inFlightAt = -1;
     }
-    append(DELIVERED, key + "\n" + entry.encode());
-    delivered.put(key, entry);
+    String text = entry.encode();
+    append(DELIVERED, key + "\n" + text);
+    delivered.put(key, text);
   }
 
   /** Lets the run in flight go: it was delivered with nothing new to record, or spooled to a file. */
@@ -184,8 +192,11 @@ final class Journal {
    * cannot be written, the journal keeps them all.
    */
   void compactInto(LinkWriter links) throws IOException {
-    for (Map.Entry<String, DeliveredEntry> e : delivered.entrySet()) {
-      links.write(e.getKey(), e.getValue());
+    for (String key : delivered.keySet()) {
+      DeliveredEntry entry = delivered(key);
+      if (entry != null) {
+        links.write(key, entry);
+      }
     }
     delivered.clear();
     end = 0;
@@ -266,20 +277,6 @@ final class Journal {
         p.load(new StringReader(body));
         return new SpoolFiles.Run(SpoolFiles.fromProperties(p, ""), p.getProperty("gateway"));
       } catch (IOException | RuntimeException e) {
-        return null;
-      }
-    }
-
-    String deliveredKey() {
-      int newline = body.indexOf('\n');
-      return newline > 0 ? body.substring(0, newline) : null;
-    }
-
-    /** The entry of a record of the index; null for a damaged one. */
-    DeliveredEntry deliveredEntry() {
-      try {
-        return deliveredKey() == null ? null : DeliveredEntry.decode(body.substring(body.indexOf('\n') + 1));
-      } catch (RuntimeException damaged) {
         return null;
       }
     }

@@ -84,8 +84,13 @@ final class SpoolQueue {
   /** Host and port for whoever lists the spool, and a hash of the whole URL to tell apart URLs alike in those. */
   static String directoryName(String gateway) {
     URI uri = URI.create(gateway);
-    String readable = (uri.getHost() + "_" + uri.getPort()).replaceAll("[^A-Za-z0-9._]", "_");
-    return readable.substring(0, Math.min(40, readable.length())) + "-" + SpoolFiles.hash(gateway);
+    StringBuilder name = new StringBuilder();
+    for (char c : (uri.getHost() + "_" + uri.getPort()).toCharArray()) {
+      if (name.length() < 40) {
+        name.append(c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '_') ? c : '_');
+      }
+    }
+    return name.append('-').append(SpoolFiles.hash(gateway)).toString();
   }
 
   static boolean isQueueName(String name) {
