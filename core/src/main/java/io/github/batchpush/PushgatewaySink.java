@@ -22,7 +22,7 @@ import javax.net.ssl.SSLSocketFactory;
  * timeout bounded by the time the caller has left. Failures come out as {@link GatewayRejectedException} or
  * {@link GatewayUnreachableException} with a one-line message naming gateway, group and cause.
  */
-final class PushgatewaySink {
+final class PushgatewaySink implements Delivery.Sink {
   private final URI gateway;
   private final URL pushGatewayBase;
   private final String authorization;
@@ -47,12 +47,14 @@ final class PushgatewaySink {
     }
   }
 
-  URI gateway() {
+  @Override
+  public URI gateway() {
     return gateway;
   }
 
   /** POSTs the push: replaces the metrics it names in its group, leaves every other metric of the group alone. */
-  void pushAdd(Push push, long budgetNanos) {
+  @Override
+  public void pushAdd(Push push, long budgetNanos) {
     // Outside the try: a push that cannot become a registry is malformed, not a network problem.
     CollectorRegistry registry = push.toRegistry();
     Attempt attempt = new Attempt(push.job, push.labels, budgetNanos);
@@ -60,22 +62,23 @@ final class PushgatewaySink {
       attempt.pushGateway().pushAdd(registry, push.job, push.labels);
     } catch (IOException e) {
       throw attempt.failure("push of " + push.group(), e);
-    } catch (IllegalStateException | IllegalArgumentException e) {
-      // The JDK's HTTP client signals some network-side trouble this way; its messages may quote request headers.
-      throw new GatewayUnreachableException("push of " + push.group() + " to " + gateway + " failed: "
-          + e.getClass().getSimpleName(), null);
+    } catch (RuntimeException e) {
+      throw attempt.unexpected("push of " + push.group(), e);
     } finally {
       attempt.disarm();
     }
   }
 
   /** DELETEs the whole group. */
-  void delete(String job, Map<String, String> labels, long budgetNanos) {
+  @Override
+  public void delete(String job, Map<String, String> labels, long budgetNanos) {
     Attempt attempt = new Attempt(job, labels, budgetNanos);
     try {
       attempt.pushGateway().delete(job, labels);
     } catch (IOException e) {
       throw attempt.failure("delete of " + Push.group(job, labels), e);
+    } catch (RuntimeException e) {
+      throw attempt.unexpected("delete of " + Push.group(job, labels), e);
     } finally {
       attempt.disarm();
     }
@@ -146,6 +149,21 @@ final class PushgatewaySink {
             + " ms)", e);
       }
       return new GatewayUnreachableException(prefix + unreachable(e), e);
+    }
+
+    /**
+     * The JDK's HTTP client signals some trouble with an unchecked exception (an IllegalStateException, or a
+     * NullPointerException when the connection is closed under it): a failed attempt, not a malformed run. Its
+     * message is left out: it may quote request headers.
+     */
+    GatewayUnreachableException unexpected(String what, RuntimeException e) {
+      String prefix = what + " to " + gateway + " failed: ";
+      if (cutOff) {
+        return new GatewayUnreachableException(prefix + "no complete answer within the deadline (" + timeoutCap
+            + " ms)", null);
+      }
+      return new GatewayUnreachableException(prefix + "unexpected " + e.getClass().getSimpleName()
+          + " in the HTTP client", null);
     }
   }
 

@@ -65,12 +65,18 @@ public final class SpoolReport {
     return dropped;
   }
 
-  /** Spool files moved to {@code corrupt/} or {@code rejected/} beside the spool: unreadable, or refused by a 400. */
+  /**
+   * Spool files moved to the spool's {@code corrupt/}: unreadable or malformed, not regular files (a FIFO, a link),
+   * or larger than any run. A run the gateway refuses is not among them: it stays spooled, and counts as remaining.
+   */
   public int setAside() {
     return setAside;
   }
 
-  /** Why the replay stopped early, or null when it did not. */
+  /**
+   * Why the replay stopped early (the gateway unreachable, the deadline), or the last refusal of a run that stays
+   * spooled; null when neither happened.
+   */
   public PushException failure() {
     return failure;
   }

@@ -3,24 +3,18 @@ package io.github.batchpush;
 import io.prometheus.client.Collector;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Writes a run to {@code DIR/<name>.prom} for node_exporter's textfile collector. The file is written under a
@@ -30,8 +24,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * each other's last success.
  */
 final class TextfileWriter {
-  private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
-
   private final Path directory;
 
   TextfileWriter(Path directory) {
@@ -75,21 +67,12 @@ final class TextfileWriter {
   void write(Push push, long deadlineNanos) throws IOException {
     Files.createDirectories(directory);
     Path file = fileFor(push);
-    // Keyed by the real path: two instances writing through a symlink must share the lock, or the second one's
-    // FileChannel.lock() throws OverlappingFileLockException and the run is not written.
-    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(directory.toRealPath().resolve(file.getFileName()),
-        f -> new ReentrantLock());
-    try {
-      if (!jvmLock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-        throw new IOException("another writer in this JVM holds " + file + " past the deadline");
+    try (LockFile.Held held = LockFile.acquire(directory.resolve("." + file.getFileName() + ".lock"),
+        deadlineNanos)) {
+      // A writer stopped (SIGSTOP, a hung NFS mount) while holding the lock must not hang every other job.
+      if (held == null) {
+        throw new IOException("another writer holds " + file + " past the deadline");
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while waiting to write " + file, e);
-    }
-    try (FileChannel channel = FileChannel.open(directory.resolve("." + file.getFileName() + ".lock"),
-        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock ignored = lockBefore(channel, deadlineNanos, file)) {
       removeAbandonedTemporaryFiles(file);
       Push complete = push.lastSuccess() == null ? withPreviousSuccess(push, file) : push;
       Path tmp = directory.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "-"
@@ -98,8 +81,6 @@ final class TextfileWriter {
         w.write(render(complete));
       }
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      jvmLock.unlock();
     }
   }
 
@@ -108,25 +89,6 @@ final class TextfileWriter {
     try (DirectoryStream<Path> dir = Files.newDirectoryStream(directory, "." + file.getFileName() + ".*.tmp")) {
       for (Path p : dir) {
         Files.deleteIfExists(p);
-      }
-    }
-  }
-
-  /** A writer stopped (SIGSTOP, a hung NFS mount) while holding the lock must not hang every other job. */
-  private static FileLock lockBefore(FileChannel channel, long deadlineNanos, Path file) throws IOException {
-    while (true) {
-      FileLock lock = channel.tryLock();
-      if (lock != null) {
-        return lock;
-      }
-      if (System.nanoTime() >= deadlineNanos) {
-        throw new IOException("another process holds " + file + " past the deadline");
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting to write " + file, e);
       }
     }
   }

@@ -16,8 +16,8 @@ class SpoolFormatTest {
       written.setProperty("k" + i + awkward[i], awkward[i]);
     }
     Properties read = new Properties();
-    read.load(new StringReader(Spool.format(written)));
+    read.load(new StringReader(SpoolFiles.format(written)));
     assertThat(read).isEqualTo(written);
-    assertThat(Spool.format(written)).doesNotStartWith("#");
+    assertThat(SpoolFiles.format(written)).doesNotStartWith("#");
   }
 }

@@ -10,7 +10,15 @@ final class Children {
   private Children() {}
 
   static Process start(Path log, String... args) throws IOException {
-    return start(log, List.of(), args);
+    return start(log, List.of(), List.of(), args);
+  }
+
+  /**
+   * As {@link #start(Path, String...)}, killed with SIGKILL when it reaches the spool's checkpoint {@code point}
+   * (e.g. {@code "sent#2"}: the second time a run has just been sent); see {@code Checkpoints}.
+   */
+  static Process startKilledAt(Path log, String point, String... args) throws IOException {
+    return start(log, List.of(), List.of("-Dbatchpush.test.killAt=" + point), args);
   }
 
   /**
@@ -19,10 +27,16 @@ final class Children {
    * (which no test can arrange for a real one), a log file included.
    */
   static Process startAfter(String shellCommands, String... args) throws IOException {
-    return start(null, List.of("sh", "-c", shellCommands + " && exec \"$@\"", "sh"), args);
+    return startAfter(shellCommands, List.of(), args);
   }
 
-  private static Process start(Path log, List<String> prefix, String... args) throws IOException {
+  /** As {@link #startAfter(String, String...)}, with these options for the child's JVM. */
+  static Process startAfter(String shellCommands, List<String> jvmOptions, String... args) throws IOException {
+    return start(null, List.of("sh", "-c", shellCommands + " && exec \"$@\"", "sh"), jvmOptions, args);
+  }
+
+  private static Process start(Path log, List<String> prefix, List<String> jvmOptions, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>(prefix);
     command.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -30,9 +44,9 @@ final class Children {
         "-XX:-UsePerfData",
         // A short-lived JVM: skip C2 and the parallel GC, both only cost start-up on a 2-core machine.
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-cp", System.getProperty("java.class.path"),
-        SpoolChild.class.getName()));
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), SpoolChild.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     if (log != null) {

@@ -16,6 +16,7 @@ import io.github.batchpush.JobRun;
 import io.github.batchpush.SpoolReport;
 import io.github.batchpush.reliability.Runs.Outcome;
 import io.github.batchpush.testing.Pushgateway;
+import io.github.batchpush.testing.RealPushgateway;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -27,8 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,22 +44,13 @@ class FaultInjectionTest {
   /** What a delivery may take beyond its deadline: one last attempt's timeout is capped by what is left. */
   static final Duration SLACK = Duration.ofMillis(1500);
 
+  @RealPushgateway
   static Pushgateway gateway;
 
   @TempDir
   Path spool;
 
   final TestClock clock = new TestClock("2026-11-25T10:00:00Z");
-
-  @BeforeAll
-  static void startGateway() {
-    gateway = Pushgateway.start();
-  }
-
-  @AfterAll
-  static void stopGateway() {
-    gateway.close();
-  }
 
   private BatchPush.Builder to(URI uri) {
     return BatchPush.builder().gateway(uri).spoolDirectory(spool).clock(clock).deadline(DEADLINE);
@@ -283,32 +273,36 @@ class FaultInjectionTest {
   }
 
   @Test
-  void aTypeConflictIsRefusedOnceWithTheGatewaysReasonAndNotSpooled() throws Exception {
+  void aTypeConflictIsRefusedOnceWithTheGatewaysReasonAndTheRunWaitsSpooledUntilTheConflictIsGone()
+      throws Exception {
     try (Pushgateway own = Pushgateway.start();
         FaultServer counting = FaultServer.start(own.uri(), Fault.pass())) {
-      // An untyped metric of the same name in another group makes the gateway refuse our typed gauge.
+      // An untyped metric of the same name in another group makes the real gateway refuse our typed gauge with a
+      // 400, until that group is deleted.
       assertThat(own.request("POST", "/metrics/job/other", "batch_job_exit_code 1\n")).isEqualTo(200);
       Outcome refused = run(to(counting.uri()).build(), clock, "typed_job", 0);
 
       assertThat(counting.requests()).hasSize(1);
-      assertThat(spooled(spool)).isEmpty();
+      assertThat(spooled(spool)).hasSize(1);
       assertThat(held(own, "typed_job")).isEmpty();
-      JobRun strict = to(counting.uri()).strict(true).build().start("typed_job");
+      Path strictSpool = spool.resolve("strict");
+      JobRun strict = to(counting.uri()).spoolDirectory(strictSpool).strict(true).build().start("typed_job");
       GatewayRejectedException e = catchThrowableOfType(GatewayRejectedException.class, strict::close);
       assertThat(e.status()).isEqualTo(400);
       assertThat(e.isTransient()).isFalse();
       assertThat(e.reason()).startsWith("pushed metrics are invalid or inconsistent with existing metrics: "
           + "collected metric \"batch_job_exit_code\"");
       assertThat(e.getMessage()).isEqualTo("push of {job=\"typed_job\"} to " + counting.uri()
-          + " failed: gateway rejected the metrics (400): " + e.reason()
-          + "; this run is NOT spooled, since the gateway will keep refusing it");
+          + " failed: gateway rejected the metrics (400): " + e.reason() + "; run spooled to "
+          + spooled(strictSpool).get(0) + " for the next delivery").doesNotContain("\n");
 
       assertThat(own.request("DELETE", "/metrics/job/other", null)).isEqualTo(202);
-      clock.advance(Duration.ofMinutes(1));
-      Outcome fixed = run(to(own.uri()).build(), clock, "typed_job", 0);
-      assertThat(held(own, "typed_job")).isEqualTo(fixed.values());
-      FaultMatrix.record("400 type conflict (real gateway)", "refused once, not retried, not spooled",
-          refused.delay());
+      SpoolReport report = to(counting.uri()).build().flush();
+
+      assertThat(report.toString()).isEqualTo("delivered 1, remaining 0, dropped 0, set aside 0");
+      assertThat(held(own, "typed_job")).isEqualTo(refused.values());
+      FaultMatrix.record("400 type conflict (real gateway)", "refused once, not retried; spooled, delivered once "
+          + "the conflicting group is gone", refused.delay());
     }
   }
 

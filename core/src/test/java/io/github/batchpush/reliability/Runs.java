@@ -70,13 +70,29 @@ final class Runs {
     return m;
   }
 
-  /** The run files waiting in a spool directory. */
+  /**
+   * The spool's queue directory for {@code gateway}, made by spooling a run of {@code job} for it: with a deadline
+   * of 1 ms, the run is spooled rather than sent.
+   */
+  static Path queueFor(Path spool, java.net.URI gateway, String job) {
+    BatchPush.builder().gateway(gateway).spoolDirectory(spool).deadline(Duration.ofMillis(1)).build().start(job)
+        .succeeded().close();
+    List<Path> runs = spooled(spool);
+    if (runs.isEmpty()) {
+      throw new AssertionError("no run spooled in " + spool);
+    }
+    return runs.get(runs.size() - 1).getParent();
+  }
+
+  /** The run files waiting in a spool directory, for any gateway, oldest first (not those set aside). */
   static List<Path> spooled(Path spool) {
     if (!Files.isDirectory(spool)) {
       return List.of();
     }
-    try (Stream<Path> files = Files.list(spool)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".run")).sorted().collect(Collectors.toList());
+    try (Stream<Path> files = Files.walk(spool, 2)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".run"))
+          .filter(p -> !spool.relativize(p).startsWith("corrupt"))
+          .sorted(java.util.Comparator.comparing(p -> p.getFileName().toString())).collect(Collectors.toList());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

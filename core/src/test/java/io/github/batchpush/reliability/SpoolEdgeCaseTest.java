@@ -14,6 +14,7 @@ import io.github.batchpush.JobRun;
 import io.github.batchpush.SpoolReport;
 import io.github.batchpush.reliability.Runs.Outcome;
 import io.github.batchpush.testing.Pushgateway;
+import io.github.batchpush.testing.RealPushgateway;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,29 +22,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Spools reached in unusual ways: through a symlink, full, or not usable at all. */
 class SpoolEdgeCaseTest {
+  @RealPushgateway
   static Pushgateway gateway;
 
   @TempDir
   Path work;
 
   final TestClock clock = new TestClock("2026-11-25T14:00:00Z");
-
-  @BeforeAll
-  static void startGateway() {
-    gateway = Pushgateway.start();
-  }
-
-  @AfterAll
-  static void stopGateway() {
-    gateway.close();
-  }
 
   @Test
   void twoInstancesReachingOneSpoolThroughASymlinkTakeTurnsInsteadOfThrowing() throws Exception {
@@ -86,7 +76,7 @@ class SpoolEdgeCaseTest {
   }
 
   @Test
-  void onAFullDiskARunStillGoesOutAfterTheOlderSpooledOnesWhichNeverOverwriteIt() throws Exception {
+  void onAFullDiskARunStillGoesOutRecordedSoTheOlderSpooledOnesNeverOverwriteIt() throws Exception {
     Path spool = work.resolve("spool");
     int port = Pushgateway.freePort();
     URI later = URI.create("http://127.0.0.1:" + port);
@@ -103,7 +93,7 @@ class SpoolEdgeCaseTest {
       assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(child.exitValue()).as(output).isEqualTo(3);
       assertThat(output).contains("cannot write run {job=\"full_disk_job\"} to the spool")
-          .contains("delivering it after the spooled runs").doesNotContain("LOST");
+          .contains("it went out unspooled, and the spool's index recorded it").doesNotContain("LOST");
 
       // The next delivery replays whatever is left; it must not put the older success over the newer failure.
       BatchPush.builder().gateway(later).spoolDirectory(spool).build().flush();

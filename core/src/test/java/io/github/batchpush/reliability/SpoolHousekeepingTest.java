@@ -13,11 +13,13 @@ import io.github.batchpush.BatchPush;
 import io.github.batchpush.SpoolReport;
 import io.github.batchpush.reliability.Runs.Outcome;
 import io.github.batchpush.testing.Pushgateway;
+import io.github.batchpush.testing.RealPushgateway;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,15 +29,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The spool keeps itself healthy: corrupt files go aside, bounds drop loudly, files stay private. */
 class SpoolHousekeepingTest {
+  @RealPushgateway
   static Pushgateway gateway;
 
   @TempDir
@@ -49,16 +50,6 @@ class SpoolHousekeepingTest {
   final TestClock clock = new TestClock("2026-11-25T12:00:00Z");
   final ByteArrayOutputStream log = new ByteArrayOutputStream();
   PrintStream originalErr;
-
-  @BeforeAll
-  static void startGateway() {
-    gateway = Pushgateway.start();
-  }
-
-  @AfterAll
-  static void stopGateway() {
-    gateway.close();
-  }
 
   @BeforeEach
   void captureLog() {
@@ -107,7 +98,7 @@ class SpoolHousekeepingTest {
     assertThat(spool.resolve("corrupt").resolve(corrupt.getFileName())).exists();
     assertThat(logText()).contains("ERROR io.github.batchpush.Spool - batchpush: spooled run "
         + "000000000001000000000-corrupt.run moved to " + spool.resolve("corrupt")
-        + "/: unreadable (java.io.IOException: unknown spool format version null)");
+        + "/: unreadable (unknown spool format version null)");
   }
 
   @Test
@@ -164,8 +155,8 @@ class SpoolHousekeepingTest {
     SpoolReport report = recovered().flush();
 
     assertThat(report.toString()).isEqualTo("delivered 0, remaining 0, dropped 2, set aside 0");
-    assertThat(logText()).contains("ERROR io.github.batchpush.Spool - batchpush: DROPPED spooled run "
-        + "{job=\"aged_job\"} of 2026-11-25T12:00:05Z: older than the spool's limit of PT168H");
+    assertThat(logText()).contains("ERROR io.github.batchpush.Spool - batchpush: DROPPED 2 spooled runs older than "
+        + "the spool's limit of PT168H (the oldest, {job=\"aged_job\"} of 2026-11-25T12:00:05Z)\n");
     assertThat(held(gateway, "aged_job")).isEmpty();
   }
 
@@ -193,16 +184,24 @@ class SpoolHousekeepingTest {
     Map<String, String> modes = new TreeMap<>();
     try (Stream<Path> all = Files.walk(spool)) {
       for (Path p : all.collect(Collectors.toList())) {
-        modes.put(spool.relativize(p).toString().replaceAll("^\\d+-.*\\.run$", "<run>"),
-            PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+        String name = spool.relativize(p).toString().replaceAll("[^/]+-[0-9a-f]{16}", "<queue>")
+            .replaceAll("\\d{21}-[^/]*\\.run$", "<run>").replaceAll("delivered/<queue>$", "delivered/<entry>")
+            .replaceAll("delivered/[0-9a-f]{16}$", "delivered/<entry>");
+        // An index entry is a symbolic link, whose own mode Linux ignores; its directory is private.
+        modes.put(name, Files.isSymbolicLink(p) ? "link"
+            : PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)));
+        // (The runs here are too few for the journal in .lock to have moved to index entries yet.)
       }
     }
-    assertThat(modes).isEqualTo(Map.of(
+    assertThat(modes).isEqualTo(new TreeMap<>(Map.of(
         "", "rwx------",
         ".lock", "rw-------",
-        "<run>", "rw-------",
+        "<queue>", "rwx------",
+        "<queue>/gateway", "rw-------",
+        "<queue>/.tidied", "rw-------",
+        "<queue>/<run>", "rw-------",
         "corrupt", "rwx------",
-        "corrupt/000000000001000000000-corrupt.run", "rw-------"));
+        "corrupt/<run>", "rw-------")));
   }
 
   /** Writes to two streams. */

@@ -1,0 +1,165 @@
+package io.github.batchpush;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An exclusive lock on a file, between the threads of this JVM and between processes, given up at a deadline: the
+ * spool and the textfile writer both take theirs here.
+ *
+ * <pre>{@code
+ * try (LockFile.Held held = LockFile.acquire(dir.resolve(".lock"), deadlineNanos)) {
+ *   if (held == null) {
+ *     // another holder kept it past the deadline
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>An OS file lock belongs to the process, so threads of one JVM first take a lock of their own, keyed by the
+ * file's real path: two instances reaching the file through a symbolic link must share it, or the second one's
+ * {@code tryLock()} throws {@link OverlappingFileLockException}. The OS lock goes with the process, so one killed
+ * while holding it blocks nobody; one stopped (SIGSTOP, a hung NFS mount) holds it until the others' deadlines.
+ */
+final class LockFile {
+  private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+  private static final Map<Path, Path> REAL_DIRECTORIES = new ConcurrentHashMap<>();
+  private static final long POLL_MILLIS = 5;
+
+  private LockFile() {}
+
+  /** The lock file exists but is a FIFO, a device, a directory or a symbolic link: nothing to lock safely. */
+  static final class NotRegularFileException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    NotRegularFileException(Path file) {
+      super(file + " is not a regular file");
+    }
+  }
+
+  /**
+   * Takes the lock on {@code file}, creating it with {@code attributes} when missing; null when another holder kept
+   * it until {@code deadlineNanos} (a {@link System#nanoTime()}).
+   *
+   * @throws NotRegularFileException when {@code file} is a special file or a link, which is never opened
+   * @throws InterruptedIOException when the thread is interrupted while waiting (its flag is set again)
+   */
+  static Held acquire(Path file, long deadlineNanos, FileAttribute<?>... attributes) throws IOException {
+    checkRegularOrAbsent(file);
+    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(realPath(file), f -> new ReentrantLock());
+    try {
+      if (!jvmLock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        return null;
+      }
+    } catch (InterruptedException e) {
+      throw interrupted(file);
+    }
+    FileChannel channel = null;
+    try {
+      // READ as well as WRITE: a FIFO swapped in after the check above then opens at once instead of blocking.
+      channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), attributes);
+      checkRegularOrAbsent(file);
+      if (!awaitFileLock(channel, deadlineNanos, file)) {
+        channel.close();
+        jvmLock.unlock();
+        return null;
+      }
+      return new Held(jvmLock, channel);
+    } catch (IOException | RuntimeException | Error e) {
+      if (channel != null) {
+        channel.close();
+      }
+      jvmLock.unlock();
+      throw e;
+    }
+  }
+
+  /** The file's path through its directory's real path, looked up once per directory and JVM. */
+  private static Path realPath(Path file) throws IOException {
+    Path directory = file.toAbsolutePath().getParent();
+    Path real = REAL_DIRECTORIES.get(directory);
+    if (real == null) {
+      real = directory.toRealPath();
+      REAL_DIRECTORIES.put(directory, real);
+    }
+    return real.resolve(file.getFileName());
+  }
+
+  private static void checkRegularOrAbsent(Path file) throws IOException {
+    try {
+      if (!Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
+        throw new NotRegularFileException(file);
+      }
+    } catch (NoSuchFileException absent) {
+      // created when opened
+    }
+  }
+
+  private static boolean awaitFileLock(FileChannel channel, long deadlineNanos, Path file) throws IOException {
+    while (tryFileLock(channel) == null) {
+      if (System.nanoTime() >= deadlineNanos) {
+        return false;
+      }
+      try {
+        Thread.sleep(POLL_MILLIS);
+      } catch (InterruptedException e) {
+        throw interrupted(file);
+      }
+    }
+    return true;
+  }
+
+  /** The OS lock, or null while another process (or this JVM, through another channel) holds it. */
+  private static FileLock tryFileLock(FileChannel channel) throws IOException {
+    try {
+      return channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      return null;
+    }
+  }
+
+  private static InterruptedIOException interrupted(Path file) {
+    Thread.currentThread().interrupt();
+    return new InterruptedIOException("interrupted while waiting for the lock " + file);
+  }
+
+  /** A lock held; closing it releases both parts. */
+  static final class Held implements AutoCloseable {
+    private final ReentrantLock jvmLock;
+    private final FileChannel channel;
+
+    private Held(ReentrantLock jvmLock, FileChannel channel) {
+      this.jvmLock = jvmLock;
+      this.channel = channel;
+    }
+
+    /** The open lock file, for a holder that keeps content in it. */
+    FileChannel channel() {
+      return channel;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        channel.close(); // releases the file lock too, even where release() would throw
+      } finally {
+        jvmLock.unlock();
+      }
+    }
+  }
+}
