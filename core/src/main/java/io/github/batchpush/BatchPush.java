@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each run is one POST (the Pushgateway's {@code pushAdd}) to the group {@code job=<job>} plus the configured
  * labels, so a failed run replaces the exit code and completion time but never erases the last success. A run that
- * cannot be delivered is written to a spool directory and delivered, oldest first, before the next push through the
- * same spool. Delivery problems are logged, never thrown from {@link JobRun#close()}, unless {@link
+ * cannot be delivered is written to a spool directory and delivered with a later push through the same spool, never
+ * over a newer run of its group. Delivery problems are logged, never thrown from {@link JobRun#close()}, unless {@link
  * Builder#strict(boolean) strict} mode is on.
  *
  * <p>{@link #register(String, Duration)} declares a job before it ever runs, so that a job that never runs pages
@@ -189,7 +189,8 @@ public final class BatchPush {
   }
 
   /**
-   * Delivers every spooled run now, oldest first, and tells what happened. Runs that still cannot be delivered stay
+   * Delivers every spooled run now, and tells what happened; the gateway ends as if they had gone oldest first (an
+   * older run never overwrites what a newer one of its group sent). Runs that still cannot be delivered stay
    * in the spool.
    */
   public SpoolReport flush() {
@@ -594,7 +595,10 @@ public final class BatchPush {
       return this;
     }
 
-    /** Bounds the spool: at most {@code maxRuns} runs (default 10,000), none older than {@code maxAge} (7 days). */
+    /**
+     * Bounds the spool: at most {@code maxRuns} runs waiting for each gateway (default 10,000), none older than
+     * {@code maxAge} (7 days); the oldest go first, loudly.
+     */
     public Builder spoolLimits(int maxRuns, Duration maxAge) {
       if (maxRuns < 1) {
         throw new IllegalArgumentException("Invalid spool limit: " + maxRuns + " runs (must be at least 1)");
