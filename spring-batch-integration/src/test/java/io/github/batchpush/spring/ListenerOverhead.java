@@ -6,6 +6,7 @@ import io.github.batchpush.testing.Pushgateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Locale;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.configuration.annotation.EnableBatchProcessing;
@@ -70,10 +71,10 @@ public final class ListenerOverhead {
           "listener adds %.2f ms per job (ratio with/without %.2f); core's own push %.2f ms; added/core %.2f%n",
           added, pushedMedian / plainMedian, coreMedian, added / coreMedian);
     } finally {
-      try (var files = Files.list(spool)) {
-        files.forEach(f -> f.toFile().delete());
+      // The spool keeps a directory per gateway: delete the tree, deepest first.
+      try (var files = Files.walk(spool)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
-      Files.deleteIfExists(spool);
     }
   }
 
