@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Secret files and CA bundles are read with a bound and only when they are regular files: a wrong path fails the
  * build in one line, and never blocks on a FIFO or reads a device until the heap runs out.
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SecretFilesTest {
   @TempDir
   Path tmp;
@@ -58,20 +58,14 @@ class SecretFilesTest {
 
   @Test
   void aSecretFileLargerThan64KibIsRefused() throws Exception {
-    Path big = tmp.resolve("password");
-    try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
-      f.setLength(100L * 1024 * 1024);
-    }
+    Path big = hundredMegabytes("password");
     assertInvalid(() -> builder().basicAuth("u", big).build(),
         "The password file '" + big + "' is larger than 64 KiB: is it the right file?");
   }
 
   @Test
   void aCaBundleLargerThan16MibIsRefused() throws Exception {
-    Path big = tmp.resolve("ca.pem");
-    try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
-      f.setLength(100L * 1024 * 1024);
-    }
+    Path big = hundredMegabytes("ca.pem");
     assertInvalid(() -> builder().caCertificates(big).build(),
         "The CA certificate file '" + big + "' is larger than 16384 KiB: is it the right file?");
   }
@@ -88,6 +82,15 @@ class SecretFilesTest {
     assertInvalid(() -> builder().set(Setting.CA_CERT, "/dev/zero", "BATCHPUSH_CA_CERT").build(),
         "Invalid BATCHPUSH_CA_CERT: The CA certificate file '/dev/zero' is not a regular file (a FIFO, socket or "
             + "device): give the file itself");
+  }
+
+  /** Sparse: it takes no disk, and reads as zeros. */
+  private Path hundredMegabytes(String name) throws Exception {
+    Path file = tmp.resolve(name);
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(100L * 1024 * 1024);
+    }
+    return file;
   }
 
   private static void assertThatMkfifoWorks(Path fifo) throws Exception {
