@@ -1,11 +1,13 @@
 package io.github.batchpush.cli;
 
+import java.io.FileDescriptor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -16,13 +18,14 @@ import picocli.CommandLine.Spec;
  * batchpush run --job nightly_backup --label team=ops --timeout 2h -- /usr/local/bin/backup.sh --full
  * batchpush delete --job nightly_backup --label team=ops
  * batchpush flush
+ * batchpush help run
  * }</pre>
  *
  * <p>Exit codes follow coreutils' {@code timeout} and {@code env}: COMMAND's own code, 124 on timeout, 125 when
  * batchpush itself could not start the run, 126/127 when COMMAND cannot be executed or found, 128+N on signal N.
  */
 @Command(name = "batchpush", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    subcommands = {RunCommand.class, DeleteCommand.class, FlushCommand.class},
+    subcommands = {RunCommand.class, DeleteCommand.class, FlushCommand.class, HelpCommand.class},
     description = "Runs batch jobs and pushes what happened to a Prometheus Pushgateway.",
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
         "0:success", "125:bad usage: no or unknown command", "1-127, 128+N:see the command's --help"})
@@ -41,42 +44,84 @@ public final class BatchPushCli implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  /** Runs batchpush and exits with its code; the only place that calls {@link System#exit}. */
-  public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+  /** The arguments as given, whose bytes COMMAND gets. */
+  private final Argv argv;
+
+  private BatchPushCli(Argv argv) {
+    this.argv = argv;
   }
 
-  static CommandLine commandLine() {
+  /** For picocli's tools (completion script, man pages), which only read the model. */
+  BatchPushCli() {
+    this(Argv.decodedOnly(new String[0]));
+  }
+
+  /** Runs batchpush and exits with its code; the only place that calls {@link System#exit}. */
+  public static void main(String[] args) {
+    PrintWriter err = Console.writer(FileDescriptor.err);
+    // Whatever goes wrong, and on whichever thread, one line on stderr (COMMAND's too): never a stack trace.
+    Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+      err.println("batchpush: internal error in " + thread.getName() + ": " + Console.describe(e));
+      err.flush();
+    });
+    int code;
+    try {
+      code = execute(Argv.of(args), Console.writer(FileDescriptor.out), err);
+    } catch (Throwable e) {
+      err.println("batchpush: internal error: " + Console.describe(e));
+      err.flush();
+      code = USAGE;
+    }
+    System.exit(code);
+  }
+
+  /** Executes {@code argv} with these writers for help and messages, and tells the exit code. */
+  static int execute(Argv argv, PrintWriter out, PrintWriter err) {
+    CommandLine cl = commandLine(argv);
+    cl.setOut(out);
+    cl.setErr(err);
+    return cl.execute(argv.text());
+  }
+
+  /** The command line for {@code argv}, the arguments it is then executed with. */
+  static CommandLine commandLine(Argv argv) {
     // picocli registers converters for java.time, java.sql and Path reflectively (the only ones this property can
     // exclude), initialising java.time's formatters on every start: about 20 ms of a ~150 ms run. Durations have
     // their own converter; Path's is below. ".*" because picocli compiles the pattern once per converter.
     if (System.getProperty(CONVERTER_EXCLUDES) == null) {
       System.setProperty(CONVERTER_EXCLUDES, ".*");
     }
-    CommandLine cl = new CommandLine(new BatchPushCli());
+    CommandLine cl = new CommandLine(new BatchPushCli(argv));
     cl.registerConverter(Path.class, Paths::get);
     cl.setParameterExceptionHandler(BatchPushCli::badInput);
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       // A bug of ours, not the user's: still one line, never a stack trace.
-      line.getErr().println("batchpush: internal error: " + e);
+      line.getErr().println("batchpush: internal error: " + Console.describe(e));
       return USAGE;
     });
+    // An argument such as @list is COMMAND's (or a job name), never a file of more arguments for picocli to read.
+    cl.setExpandAtFiles(false);
     // `batchpush run --job x sh -c '...'` works without `--`: everything from COMMAND on belongs to COMMAND.
     cl.getSubcommands().get("run").setStopAtPositional(true);
     return cl;
   }
 
+  /** The arguments batchpush was started with. */
+  Argv argv() {
+    return argv;
+  }
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    err.println("batchpush: which command? (run, delete or flush; see 'batchpush --help')");
+    err.println("batchpush: which command? (run, delete, flush or help; see 'batchpush --help')");
     return USAGE;
   }
 
   private static int badInput(CommandLine.ParameterException e, String[] args) {
     CommandLine cl = e.getCommandLine();
     String name = cl.getCommandSpec().qualifiedName();
-    cl.getErr().println("batchpush: " + e.getMessage() + " (see '" + name + " --help')");
+    cl.getErr().println("batchpush: " + Console.oneLine(e.getMessage()) + " (see '" + name + " --help')");
     return USAGE;
   }
 }

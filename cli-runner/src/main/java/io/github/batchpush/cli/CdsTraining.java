@@ -1,6 +1,7 @@
 package io.github.batchpush.cli;
 
 import java.io.BufferedReader;
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -33,9 +34,10 @@ final class CdsTraining {
       Thread gateway = new Thread(() -> answerOnce(server), "cds-training-gateway");
       gateway.setDaemon(true);
       gateway.start();
-      BatchPushCli.commandLine().execute("run", "--job", "batchpush_cds_training",
+      Argv run = Argv.decodedOnly(new String[] {"run", "--job", "batchpush_cds_training",
           "--gateway", "http://127.0.0.1:" + server.getLocalPort(), "--deadline", "5s", "--spool-dir",
-          spool.toString(), "--quiet", "--", "true");
+          spool.toString(), "--quiet", "--", "true"});
+      BatchPushCli.execute(run, Console.writer(FileDescriptor.out), Console.writer(FileDescriptor.err));
       gateway.join(5_000);
     } finally {
       removeTree(spool);

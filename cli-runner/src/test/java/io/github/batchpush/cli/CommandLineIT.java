@@ -86,10 +86,21 @@ class CommandLineIT {
   }
 
   @Test
+  void helpShowsTheUsageOfBatchpushOrOfTheCommandItNames() {
+    Launch.Result all = batchpush("help").run();
+    Launch.Result run = batchpush("help", "run").run();
+
+    assertThat(all.exitCode()).isZero();
+    assertThat(all.stdout()).startsWith("Usage: batchpush [-hV] [COMMAND]").contains("run", "delete", "flush");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.stdout()).isEqualTo(batchpush("run", "--help").run().stdout());
+  }
+
+  @Test
   void noCommandAtAllExits125() {
     Launch.Result r = batchpush().run();
 
     assertThat(r.exitCode()).isEqualTo(125);
-    assertThat(r.stderr()).isEqualTo("batchpush: which command? (run, delete or flush; see 'batchpush --help')\n");
+    assertThat(r.stderr()).isEqualTo("batchpush: which command? (run, delete, flush or help; see 'batchpush --help')\n");
   }
 }
