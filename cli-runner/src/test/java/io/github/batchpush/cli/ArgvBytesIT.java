@@ -107,6 +107,27 @@ class ArgvBytesIT {
     assertThat(gateway.value(job, Map.of("place", "Zürich ☕"), "batch_job_exit_code")).isEqualTo(0.0);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jvms")
+  void aMissingCommandWithArgumentsJavaCannotPassOnExits127AsAlways(String javaHome) {
+    Launch.Result r = cron(javaHome, POSIX, List.of(utf8("run"), utf8("--job"), utf8("missing_job"), utf8("--"),
+        utf8("no-such-command-batchpush-test"), utf8("café"))).run();
+
+    assertThat(r.exitCode()).isEqualTo(127);
+    assertThat(r.stderr()).isEqualTo(
+        "batchpush: cannot run 'no-such-command-batchpush-test': No such file or directory\n");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jvms")
+  void aCommandThatIsNotExecutableWithArgumentsJavaCannotPassOnExits126AsAlways(String javaHome) {
+    Launch.Result r = cron(javaHome, POSIX, List.of(utf8("run"), utf8("--job"), utf8("noexec_job"), utf8("--"),
+        utf8(dir.toString()), utf8("café"))).run();
+
+    assertThat(r.exitCode()).isEqualTo(126);
+    assertThat(r.stderr()).isEqualTo("batchpush: cannot run '" + dir + "': Permission denied\n");
+  }
+
   /**
    * Runs {@code sh -c 'write my argv and environment' sh ARGS...} under batchpush, with a password in the
    * environment and a variable that is not UTF-8, and compares what COMMAND got with what it was given.
