@@ -60,6 +60,15 @@ final class Argv {
   }
 
   /**
+   * Whether batchpush was asked for help rather than to do something: no arguments, {@code help}, or a help option
+   * before any command.
+   */
+  boolean asksForHelp() {
+    return decodedByJvm.length == 0 || decodedByJvm[0].equals("help") || decodedByJvm[0].equals("--help")
+        || decodedByJvm[0].equals("-h");
+  }
+
+  /**
    * The bytes of {@code tail}, the last arguments as parsed (COMMAND and its arguments), or null when they are not
    * known or are not those arguments.
    */

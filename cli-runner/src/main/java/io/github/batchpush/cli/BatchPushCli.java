@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * batchpush itself could not start the run, 126/127 when COMMAND cannot be executed or found, 128+N on signal N.
  */
 @Command(name = "batchpush", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    subcommands = {RunCommand.class, DeleteCommand.class, FlushCommand.class, HelpCommand.class},
+    subcommands = {RunCommand.class, DeleteCommand.class, FlushCommand.class},
     description = "Runs batch jobs and pushes what happened to a Prometheus Pushgateway.",
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
         "0:success", "125:bad usage: no or unknown command", "1-127, 128+N:see the command's --help"})
@@ -58,33 +58,38 @@ public final class BatchPushCli implements Callable<Integer> {
 
   /** Runs batchpush and exits with its code; the only place that calls {@link System#exit}. */
   public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs batchpush with these arguments (the JVM's own, whose bytes COMMAND gets) and tells the exit code. */
+  static int run(String[] args) {
     PrintWriter err = Console.writer(FileDescriptor.err);
-    // Whatever goes wrong, and on whichever thread, one line on stderr (COMMAND's too): never a stack trace.
-    Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
-      err.println("batchpush: internal error in " + thread.getName() + ": " + Console.describe(e));
-      err.flush();
+    // Whatever goes wrong, and on whichever thread, one line on stderr (COMMAND's too): never a stack trace. Not a
+    // lambda: linking one costs start-up time on every run.
+    Thread.setDefaultUncaughtExceptionHandler(new Thread.UncaughtExceptionHandler() {
+      @Override
+      public void uncaughtException(Thread thread, Throwable e) {
+        err.println("batchpush: internal error in " + thread.getName() + ": " + Console.describe(e));
+        err.flush();
+      }
     });
     int code;
     try {
-      code = execute(Argv.of(args), Console.writer(FileDescriptor.out), err);
+      Argv argv = Argv.of(args);
+      CommandLine cl = commandLine(argv);
+      cl.setOut(Console.writer(FileDescriptor.out));
+      cl.setErr(err);
+      code = cl.execute(argv.text());
     } catch (Throwable e) {
       err.println("batchpush: internal error: " + Console.describe(e));
       err.flush();
       code = USAGE;
     }
-    System.exit(code);
-  }
-
-  /** Executes {@code argv} with these writers for help and messages, and tells the exit code. */
-  static int execute(Argv argv, PrintWriter out, PrintWriter err) {
-    CommandLine cl = commandLine(argv);
-    cl.setOut(out);
-    cl.setErr(err);
-    return cl.execute(argv.text());
+    return code;
   }
 
   /** The command line for {@code argv}, the arguments it is then executed with. */
-  static CommandLine commandLine(Argv argv) {
+  private static CommandLine commandLine(Argv argv) {
     // picocli registers converters for java.time, java.sql and Path reflectively (the only ones this property can
     // exclude), initialising java.time's formatters on every start: about 20 ms of a ~150 ms run. Durations have
     // their own converter; Path's is below. ".*" because picocli compiles the pattern once per converter.
@@ -103,6 +108,11 @@ public final class BatchPushCli implements Callable<Integer> {
     cl.setExpandAtFiles(false);
     // `batchpush run --job x sh -c '...'` works without `--`: everything from COMMAND on belongs to COMMAND.
     cl.getSubcommands().get("run").setStopAtPositional(true);
+    if (argv.asksForHelp()) {
+      // picocli's help command; only when help is what was asked for, since building its model costs every run
+      // about 15 ms of start-up.
+      cl.addSubcommand("help", new HelpCommand());
+    }
     return cl;
   }
 

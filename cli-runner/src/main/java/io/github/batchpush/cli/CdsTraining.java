@@ -1,7 +1,6 @@
 package io.github.batchpush.cli;
 
 import java.io.BufferedReader;
-import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -34,10 +33,11 @@ final class CdsTraining {
       Thread gateway = new Thread(() -> answerOnce(server), "cds-training-gateway");
       gateway.setDaemon(true);
       gateway.start();
-      Argv run = Argv.decodedOnly(new String[] {"run", "--job", "batchpush_cds_training",
+      // As main runs it: these are not the JVM's arguments, so COMMAND gets them as strings, but the same classes
+      // load (reading /proc/self/cmdline included).
+      BatchPushCli.run(new String[] {"run", "--job", "batchpush_cds_training",
           "--gateway", "http://127.0.0.1:" + server.getLocalPort(), "--deadline", "5s", "--spool-dir",
           spool.toString(), "--quiet", "--", "true"});
-      BatchPushCli.execute(run, Console.writer(FileDescriptor.out), Console.writer(FileDescriptor.err));
       gateway.join(5_000);
     } finally {
       removeTree(spool);

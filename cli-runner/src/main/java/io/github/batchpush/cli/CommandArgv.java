@@ -119,7 +119,9 @@ final class CommandArgv {
   }
 
   private ProcessBuilder withoutRemovedVariables(ProcessBuilder pb) {
-    removedVariables.forEach(pb.environment()::remove);
+    for (String name : removedVariables) {
+      pb.environment().remove(name);
+    }
     return pb;
   }
 
