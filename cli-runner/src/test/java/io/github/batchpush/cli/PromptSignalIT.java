@@ -9,9 +9,11 @@ import io.github.batchpush.testing.FaultServer;
 import io.github.batchpush.testing.FaultServer.Fault;
 import io.github.batchpush.testing.Pushgateway;
 import io.github.batchpush.testing.RealPushgateway;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,6 +77,27 @@ class PromptSignalIT {
       assertThat(flush.exitCode()).as(flush.stdout() + flush.stderr()).isZero();
       assertThat(gateway.value("late_term_job", Map.of(), "batch_job_exit_code")).isEqualTo(3.0);
     }
+  }
+
+  @Test
+  void sigtermEndsBatchpushPromptlyEvenWhenReadingTheSpoolHangs() throws Exception {
+    Path spool = Files.createDirectory(dir.resolve("spool"));
+    Path fifo = spool.resolve("000-fifo.run");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).isTrue();
+    Path ended = dir.resolve("ended");
+    Launch.Running running = batchpush("run", "--job", "fifo_spool_job", "--gateway", gateway.uri().toString(),
+        "--spool-dir", spool.toString(), "--", "sh", "-c", "touch " + ended + "; exit 3").start();
+    awaitFile(ended);
+    Thread.sleep(1000);
+    long term = System.nanoTime();
+
+    // A spool that sets such a file aside may have let batchpush finish already; then there is nothing to stop.
+    new ProcessBuilder("kill", "-TERM", Long.toString(running.process.pid())).start().waitFor(10, TimeUnit.SECONDS);
+    Launch.Result r = running.await();
+
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(Pushgateway.since(term)).isLessThan(PROMPTLY);
   }
 
   @Test
