@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,13 +24,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * COMMAND gets its arguments and environment byte for byte, and job names and labels reach the gateway as given,
  * whatever the locale: none at all (cron's, {@code env -i}), or a UTF-8 one; and whatever the bytes, UTF-8 or not.
- * Each case runs on both JVMs the launcher supports, since Java 17 and Java 25 encode a child's argv differently.
+ * Each case runs on the JVM the tests run on (Java 17) and on Java 25 where it is installed: they encode a child's
+ * argv differently.
  * COMMAND writes what the kernel gave it ({@code /proc/$$/cmdline}, {@code /proc/$$/environ}) to files, compared as
  * bytes with what it was given and with batchpush's own environment.
  */
 class ArgvBytesIT {
-  private static final String JAVA_17 = "/usr/lib/jvm/java-17-openjdk-amd64";
-  private static final String JAVA_25 = "/usr/lib/jvm/temurin-25-jdk-amd64";
+  /** The JVM the tests run on (Java 17 in the build), and Java 25 where it is installed. */
+  private static final List<String> JVMS = Stream.of(System.getProperty("java.home"),
+      "/usr/lib/jvm/temurin-25-jdk-amd64").filter(home -> Files.isExecutable(Path.of(home, "bin", "java")))
+      .distinct().collect(Collectors.toList());
   private static final String POSIX = "(no locale)";
   private static final String UTF8_LOCALE = "C.UTF-8";
 
@@ -40,12 +44,11 @@ class ArgvBytesIT {
   Path dir;
 
   static Stream<Arguments> jvmsAndLocales() {
-    return Stream.of(Arguments.of(JAVA_17, POSIX), Arguments.of(JAVA_17, UTF8_LOCALE), Arguments.of(JAVA_25, POSIX),
-        Arguments.of(JAVA_25, UTF8_LOCALE));
+    return JVMS.stream().flatMap(jvm -> Stream.of(Arguments.of(jvm, POSIX), Arguments.of(jvm, UTF8_LOCALE)));
   }
 
   static Stream<Arguments> jvms() {
-    return Stream.of(Arguments.of(JAVA_17), Arguments.of(JAVA_25));
+    return JVMS.stream().map(Arguments::of);
   }
 
   /** Arguments no charset round trip keeps whole: not UTF-8, every byte, shell and printf syntax, line breaks. */
@@ -97,7 +100,7 @@ class ArgvBytesIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jvms")
   void aUtf8JobNameAndLabelValueReachTheGatewayAsThemselvesUnderCronsLocale(String javaHome) {
-    String job = "café_" + (javaHome.equals(JAVA_17) ? "17" : "25");
+    String job = "café_" + JVMS.indexOf(javaHome);
 
     Launch.Result r = cron(javaHome, POSIX, List.of(utf8("run"), utf8("--job"), utf8(job), utf8("--label"),
         utf8("place=Zürich ☕"), utf8("--"), utf8("true"))).run();
