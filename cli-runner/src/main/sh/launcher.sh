@@ -41,8 +41,12 @@ if [ -n "$home" ] && [ -r "$home/release" ]; then
   done <"$home/release"
 fi
 
-# A 24 MiB initial heap means no GC at all in a typical run. bench/startup.sh reads this line.
+# A 24 MiB initial heap means no GC at all in a typical run. -DisplayVMOutput: a SIGQUIT to batchpush would make
+# the JVM print a thread dump on stdout, which is COMMAND's (Java cannot take QUIT over without -Xrs, and -Xrs would
+# cost the TERM, INT and HUP handlers that pass signals on to COMMAND); the JVM's warnings and errors still go to
+# stderr. bench/startup.sh reads these lines.
 flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -Xms24m -Xmx64m"
+flags="$flags -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput"
 
 # Any failure below only means a run without the archive: never a failed run.
 aot=no ext=jsa

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -73,6 +74,8 @@ public final class BatchPush {
   private final Duration maxAge;
   private final boolean strict;
   private final Path spoolDirectory;
+  /** How the user set the spool directory, for {@link #preflight()}'s fix. */
+  private final String spoolKey;
   private final int spoolMaxRuns;
   private final Duration spoolMaxAge;
   private final Path textfileDirectory;
@@ -109,6 +112,7 @@ public final class BatchPush {
         : new Spool(b.spoolDirectory != null ? b.spoolDirectory : Spool.defaultDirectory(System.getenv()),
             spoolMaxRuns, spoolMaxAge, clock);
     this.spoolDirectory = spool == null ? null : spool.directory();
+    this.spoolKey = b.key(Setting.SPOOL_DIR);
     this.textfile = textfileDirectory == null ? null : new TextfileWriter(textfileDirectory);
   }
 
@@ -227,6 +231,24 @@ public final class BatchPush {
    */
   private SpoolReport spoolCensus() {
     return replay(null, System.nanoTime());
+  }
+
+  /**
+   * What can already be known to go wrong with this configuration before a run starts, which would otherwise only
+   * show after the job ran: today, whether the spool directory can be used (a directory this user can write, or one
+   * it can create). Sends nothing and writes nothing. Each problem is one line naming the value and the fix; an
+   * empty list means ready.
+   *
+   * <pre>{@code
+   * List<String> problems = push.preflight();
+   * if (!problems.isEmpty()) {
+   *   problems.forEach(System.err::println);   // e.g. "The spool directory '/x' is not a directory: set ..."
+   *   System.exit(125);
+   * }
+   * }</pre>
+   */
+  public List<String> preflight() {
+    return spoolDirectory == null ? List.of() : Preflight.spool(spoolDirectory, spoolKey);
   }
 
   /** The grouping labels every run of this instance is pushed with, besides {@code job}. */

@@ -32,7 +32,7 @@ final class GatewayConnection extends HttpURLConnection {
     return status;
   }
 
-  /** The body of a non-2xx answer, at most 4 KiB of it. */
+  /** The body of a non-2xx answer, at most 4 KiB of it; for a message, only its {@link ErrorBody#summary}. */
   String errorBody() {
     return errorBody;
   }

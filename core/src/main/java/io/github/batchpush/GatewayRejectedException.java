@@ -21,7 +21,10 @@ public final class GatewayRejectedException extends PushException {
     return status;
   }
 
-  /** The gateway's reason, from its response body, on one line; empty when it gave none. */
+  /**
+   * The gateway's reason: the first line of its response body, at most 200 characters, with anything that looks like
+   * a credential replaced by "***"; empty when it gave none.
+   */
   public String reason() {
     return reason;
   }

@@ -141,7 +141,8 @@ final class PushgatewaySink implements Delivery.Sink {
       String prefix = what + " to " + gateway + " failed: ";
       int status = connection == null ? -1 : connection.status();
       if (status > 0) {
-        String reason = oneLine(connection.errorBody());
+        // Never the whole body: a proxy in front of the gateway may echo the request, credentials included.
+        String reason = ErrorBody.summary(connection.errorBody(), authorization);
         return new GatewayRejectedException(prefix + rejection(status, reason), status, reason);
       }
       if (cutOff) {

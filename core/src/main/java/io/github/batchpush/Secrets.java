@@ -1,8 +1,9 @@
 package io.github.batchpush;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reading and checking secrets; every message names the secret or its file, never its value. */
@@ -12,19 +13,30 @@ final class Secrets {
   /**
    * The secret in {@code file}, stripped of the line break that files, env files and Kubernetes Secrets tend to end
    * with; {@code key}, when not null, is the option or variable the file was given through, which the message names.
+   * The file must be a regular file of UTF-8 text, at most {@link ConfigFiles#MAX_SECRET_BYTES}.
    */
   static String read(Path file, String what, String key) {
     String prefix = key == null ? "" : "Invalid " + key + ": ";
+    byte[] bytes;
     try {
-      String secret = Files.readString(file, StandardCharsets.UTF_8).strip();
-      if (secret.isEmpty()) {
-        throw new IllegalArgumentException(prefix + "The " + what + " '" + file + "' is empty: put the secret in it");
-      }
-      return secret;
+      bytes = ConfigFiles.read(file, ConfigFiles.MAX_SECRET_BYTES, what);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(prefix + e.getMessage(), e);
     } catch (IOException e) {
       throw new IllegalArgumentException(prefix + "Cannot read the " + what + " '" + file + "': " + e.getClass()
           .getSimpleName() + " (check that it exists and is readable by this user)", e);
     }
+    String secret;
+    try {
+      secret = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString().strip();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException(prefix + "The " + what + " '" + file + "' is not UTF-8 text: save the "
+          + "secret in it as UTF-8", e);
+    }
+    if (secret.isEmpty()) {
+      throw new IllegalArgumentException(prefix + "The " + what + " '" + file + "' is empty: put the secret in it");
+    }
+    return secret;
   }
 
   /**

@@ -1,8 +1,7 @@
 package io.github.batchpush;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -62,7 +61,8 @@ final class TrustMaterial {
     try {
       KeyStore trusted;
       if (trustStore != null) {
-        trusted = KeyStore.getInstance(trustStore.toFile(), trustStorePassword);
+        trusted = loadTrustStore(ConfigFiles.read(trustStore, ConfigFiles.MAX_TRUST_BYTES, "truststore"),
+            trustStorePassword);
       } else {
         trusted = KeyStore.getInstance(KeyStore.getDefaultType());
         trusted.load(null, null);
@@ -78,24 +78,38 @@ final class TrustMaterial {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, tmf.getTrustManagers(), null);
       return context.getSocketFactory();
+    } catch (IllegalArgumentException e) {
+      // A FIFO, a device or an oversized file: the message names it already.
+      throw new IllegalArgumentException(prefix(caKey) + e.getMessage(), e);
     } catch (IOException | GeneralSecurityException e) {
       Path file = trustStore != null ? trustStore : caCertificates;
-      String prefix = trustStore == null && caKey != null ? "Invalid " + caKey + ": " : "";
-      throw new IllegalArgumentException(prefix + "Cannot load trusted certificates from '" + file + "': "
+      throw new IllegalArgumentException(prefix(caKey) + "Cannot load trusted certificates from '" + file + "': "
           + e.getMessage()
           + " (give a PEM file of CA certificates, or a PKCS12/JKS truststore and its password)", e);
     }
   }
 
+  private String prefix(String caKey) {
+    return trustStore == null && caKey != null ? "Invalid " + caKey + ": " : "";
+  }
+
+  /** A JKS store starts with 0xFEEDFEED; anything else is taken for PKCS12, as the JDK's own probe does. */
+  private static KeyStore loadTrustStore(byte[] bytes, char[] password) throws IOException, GeneralSecurityException {
+    boolean jks = bytes.length >= 4 && (bytes[0] & 0xff) == 0xfe && (bytes[1] & 0xff) == 0xed
+        && (bytes[2] & 0xff) == 0xfe && (bytes[3] & 0xff) == 0xed;
+    KeyStore store = KeyStore.getInstance(jks ? "JKS" : "PKCS12");
+    store.load(new ByteArrayInputStream(bytes), password);
+    return store;
+  }
+
   private static Collection<? extends Certificate> readCertificates(Path pem)
       throws IOException, GeneralSecurityException {
-    try (InputStream in = Files.newInputStream(pem)) {
-      Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
-          .generateCertificates(in);
-      if (certificates.isEmpty()) {
-        throw new GeneralSecurityException("no certificate in the file");
-      }
-      return certificates;
+    byte[] bytes = ConfigFiles.read(pem, ConfigFiles.MAX_TRUST_BYTES, "CA certificate file");
+    Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
+        .generateCertificates(new ByteArrayInputStream(bytes));
+    if (certificates.isEmpty()) {
+      throw new GeneralSecurityException("no certificate in the file");
     }
+    return certificates;
   }
 }

@@ -73,6 +73,18 @@ class DeliveryLogTest {
   }
 
   @Test
+  void aRejectionShowsOnlyTheFirstLineOfTheBodyAndNoCredentialsAProxyEchoed() {
+    try (FaultServer proxy = FaultServer.start(null, Fault.echo(400))) {
+      BatchPush push = BatchPush.builder().gateway(proxy.uri()).basicAuth("ops", "pw-S3CRET-4").noSpool().build();
+      String log = stderrOf(() -> push.start("echoed_job").failed(4).close());
+      assertThat(log.lines().filter(l -> l.contains("batchpush:"))).singleElement().asString()
+          .contains("failed: gateway rejected the metrics (400): upstream refused POST /metrics/job/echoed_job "
+              + "HTTP/1.1 sent with Authorization: ***")
+          .doesNotContain("S3CRET").doesNotContain("b3Bz").doesNotContain("padding");
+    }
+  }
+
+  @Test
   void aRejectionIsLoggedWithTheGatewaysReason() {
     try (FaultServer refusing = FaultServer.start(null, Fault.status(400))) {
       BatchPush push = BatchPush.builder().gateway(refusing.uri()).bearerToken("tok-secret-123").noSpool().build();

@@ -1,11 +1,13 @@
 package io.github.batchpush.cli;
 
+import java.io.FileDescriptor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -17,6 +19,7 @@ import picocli.CommandLine.Spec;
  * batchpush run --job nightly_backup --label team=ops --timeout 2h -- /usr/local/bin/backup.sh --full
  * batchpush delete --job nightly_backup --label team=ops
  * batchpush flush
+ * batchpush help run
  * }</pre>
  *
  * <p>Exit codes follow coreutils' {@code timeout} and {@code env}: COMMAND's own code, 124 on timeout, 125 when
@@ -42,42 +45,94 @@ public final class BatchPushCli implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  /** Runs batchpush and exits with its code; the only place that calls {@link System#exit}. */
-  public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+  /** The arguments as given, whose bytes COMMAND gets. */
+  private final Argv argv;
+
+  private BatchPushCli(Argv argv) {
+    this.argv = argv;
   }
 
-  static CommandLine commandLine() {
+  /** For picocli's tools (completion script, man pages), which only read the model. */
+  BatchPushCli() {
+    this(Argv.decodedOnly(new String[0]));
+  }
+
+  /** Runs batchpush and exits with its code; the only place that calls {@link System#exit}. */
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs batchpush with these arguments (the JVM's own, whose bytes COMMAND gets) and tells the exit code. */
+  static int run(String[] args) {
+    PrintWriter err = Console.writer(FileDescriptor.err);
+    // Whatever goes wrong, and on whichever thread, one line on stderr (COMMAND's too): never a stack trace. Not a
+    // lambda: linking one costs start-up time on every run.
+    Thread.setDefaultUncaughtExceptionHandler(new Thread.UncaughtExceptionHandler() {
+      @Override
+      public void uncaughtException(Thread thread, Throwable e) {
+        err.println("batchpush: internal error in " + thread.getName() + ": " + Console.describe(e));
+        err.flush();
+      }
+    });
+    int code;
+    try {
+      Argv argv = Argv.of(args);
+      CommandLine cl = commandLine(argv);
+      cl.setOut(Console.writer(FileDescriptor.out));
+      cl.setErr(err);
+      code = cl.execute(argv.text());
+    } catch (Throwable e) {
+      err.println("batchpush: internal error: " + Console.describe(e));
+      err.flush();
+      code = USAGE;
+    }
+    return code;
+  }
+
+  /** The command line for {@code argv}, the arguments it is then executed with. */
+  private static CommandLine commandLine(Argv argv) {
     // picocli registers converters for java.time, java.sql and Path reflectively (the only ones this property can
     // exclude), initialising java.time's formatters on every start: about 20 ms of a ~150 ms run. Durations have
     // their own converter; Path's is below. ".*" because picocli compiles the pattern once per converter.
     if (System.getProperty(CONVERTER_EXCLUDES) == null) {
       System.setProperty(CONVERTER_EXCLUDES, ".*");
     }
-    CommandLine cl = new CommandLine(new BatchPushCli());
+    CommandLine cl = new CommandLine(new BatchPushCli(argv));
     cl.registerConverter(Path.class, Paths::get);
     cl.setParameterExceptionHandler(BatchPushCli::badInput);
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       // A bug of ours, not the user's: still one line, never a stack trace.
-      line.getErr().println("batchpush: internal error: " + e);
+      line.getErr().println("batchpush: internal error: " + Console.describe(e));
       return USAGE;
     });
+    // An argument such as @list is COMMAND's (or a job name), never a file of more arguments for picocli to read.
+    cl.setExpandAtFiles(false);
     // `batchpush run --job x sh -c '...'` works without `--`: everything from COMMAND on belongs to COMMAND.
     cl.getSubcommands().get("run").setStopAtPositional(true);
+    if (argv.asksForHelp()) {
+      // picocli's help command; only when help is what was asked for, since building its model costs every run
+      // about 15 ms of start-up.
+      cl.addSubcommand("help", new HelpCommand());
+    }
     return cl;
+  }
+
+  /** The arguments batchpush was started with. */
+  Argv argv() {
+    return argv;
   }
 
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    err.println("batchpush: which command? (run, register, delete or flush; see 'batchpush --help')");
+    err.println("batchpush: which command? (run, register, delete, flush or help; see 'batchpush --help')");
     return USAGE;
   }
 
   private static int badInput(CommandLine.ParameterException e, String[] args) {
     CommandLine cl = e.getCommandLine();
     String name = cl.getCommandSpec().qualifiedName();
-    cl.getErr().println("batchpush: " + e.getMessage() + " (see '" + name + " --help')");
+    cl.getErr().println("batchpush: " + Console.oneLine(e.getMessage()) + " (see '" + name + " --help')");
     return USAGE;
   }
 }

@@ -33,9 +33,11 @@ final class CdsTraining {
       Thread gateway = new Thread(() -> answerOnce(server), "cds-training-gateway");
       gateway.setDaemon(true);
       gateway.start();
-      BatchPushCli.commandLine().execute("run", "--job", "batchpush_cds_training",
+      // As main runs it: these are not the JVM's arguments, so COMMAND gets them as strings, but the same classes
+      // load (reading /proc/self/cmdline included).
+      BatchPushCli.run(new String[] {"run", "--job", "batchpush_cds_training",
           "--gateway", "http://127.0.0.1:" + server.getLocalPort(), "--deadline", "5s", "--spool-dir",
-          spool.toString(), "--quiet", "--", "true");
+          spool.toString(), "--quiet", "--", "true"});
       gateway.join(5_000);
     } finally {
       removeTree(spool);

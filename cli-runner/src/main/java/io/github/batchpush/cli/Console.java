@@ -1,6 +1,11 @@
 package io.github.batchpush.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 
 /**
  * batchpush's own messages: one line each on stderr, prefixed {@code batchpush:}. Cron mails whatever a job prints,
@@ -27,7 +32,33 @@ final class Console {
   }
 
   private void print(String message) {
-    err.println("batchpush: " + message);
+    err.println("batchpush: " + oneLine(message));
     err.flush();
+  }
+
+  /** A throwable in one line, as a message may show it: its class and message, never its stack trace. */
+  static String describe(Throwable t) {
+    return oneLine(String.valueOf(t));
+  }
+
+  static String oneLine(String message) {
+    return message.replaceAll("\\s*[\\r\\n]+\\s*", " ");
+  }
+
+  /**
+   * A writer on stdout or stderr in the locale's charset, or in UTF-8 under a locale of plain ASCII (cron's POSIX
+   * one), where Java would print every non-ASCII letter of a job name as '?'.
+   */
+  static PrintWriter writer(FileDescriptor fd) {
+    return new PrintWriter(new OutputStreamWriter(new FileOutputStream(fd), messageCharset()), true);
+  }
+
+  private static Charset messageCharset() {
+    try {
+      Charset charset = Charset.forName(System.getProperty("native.encoding", "UTF-8"));
+      return charset.equals(StandardCharsets.US_ASCII) ? StandardCharsets.UTF_8 : charset;
+    } catch (RuntimeException e) {
+      return StandardCharsets.UTF_8;
+    }
   }
 }

@@ -56,6 +56,9 @@ final class DeleteCommand implements Callable<Integer> {
     } catch (PushException e) {
       console.error(e.getMessage());
       return 1;
+    } catch (RuntimeException | Error e) {
+      console.error("deleting the group of " + job + " failed: " + Console.describe(e));
+      return 1;
     }
     StringBuilder group = new StringBuilder("job=").append(job);
     push.labels().forEach((name, value) -> group.append(' ').append(name).append('=').append(value));

@@ -5,6 +5,7 @@ import io.github.batchpush.GatewayUrl;
 import io.github.batchpush.SpoolReport;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
         "0:No run for this gateway is left (runs spooled for another gateway are only counted).",
         "1:Some runs are still waiting: the gateway could not take them.",
-        "125:Bad option, URL or secret file; nothing was sent."})
+        "125:Bad option, URL or secret file, or a spool directory this user cannot write; nothing was sent."})
 final class FlushCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -52,7 +53,18 @@ final class FlushCommand implements Callable<Integer> {
       console.error(e.getMessage());
       return BatchPushCli.USAGE;
     }
-    report = previous == null ? push.flush() : push.flushFrom(previous);
+    List<String> problems = push.preflight();
+    if (!problems.isEmpty()) {
+      problems.forEach(console::error);
+      return BatchPushCli.USAGE;
+    }
+    try {
+      report = previous == null ? push.flush() : push.flushFrom(previous);
+    } catch (RuntimeException | Error e) {
+      // OutOfMemoryError included: one line, and the runs stay spooled.
+      console.error("flushing the spool " + push.spoolDirectory() + " failed: " + Console.describe(e));
+      return 1;
+    }
     int code = report.remaining() == 0 && report.failure() == null ? 0 : 1;
     if (code != 0 || !connection.quiet) {
       PrintWriter out = spec.commandLine().getOut();

@@ -87,6 +87,9 @@ final class RegisterCommand implements Callable<Integer> {
     } catch (PushException e) {
       console.error(e.getMessage());
       return 1;
+    } catch (RuntimeException | Error e) {
+      console.error("registering " + job + " failed: " + Console.describe(e));
+      return 1;
     }
     String group = Stream.concat(Stream.of("job=" + job),
         push.labels().entrySet().stream().map(label -> label.getKey() + "=" + label.getValue()))

@@ -28,13 +28,16 @@ import picocli.CommandLine.Spec;
         "",
         "SIGTERM, SIGINT and SIGHUP are passed on to COMMAND and what it started (a terminal's Ctrl-C, which "
             + "reaches COMMAND directly, is not sent twice); batchpush then waits for it, "
-            + "pushes the failed run and exits with COMMAND's code. A push problem is reported on stderr and "
+            + "pushes the failed run and exits with COMMAND's code. Sent before COMMAND started or after it ended, "
+            + "they end batchpush within 2s. SIGQUIT to batchpush is ignored (a terminal's Ctrl-\\ reaches "
+            + "COMMAND directly). A push problem is reported on stderr and "
             + "never changes the exit code; an undelivered run is spooled and delivered by the next push."},
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
         "0:COMMAND succeeded.",
         "1-123:COMMAND's own exit code.",
         "124:COMMAND ran longer than --timeout and was stopped.",
-        "125:batchpush could not start the run (bad option, label, URL or secret file); COMMAND did not run.",
+        "125:batchpush could not start the run (bad option, label, URL or secret file, or a spool directory "
+            + "this user cannot write); COMMAND did not run.",
         "126:COMMAND was found but is not executable.",
         "127:COMMAND was not found.",
         "128+N:COMMAND was killed by signal N (137: KILL, 143: TERM)."},
@@ -97,32 +100,46 @@ final class RunCommand implements Callable<Integer> {
   boolean noSpool;
 
   @Parameters(index = "0..*", arity = "1..*", paramLabel = "COMMAND [ARGS...]", hideParamSyntax = true,
-      description = "The command to run and its arguments, passed on untouched.")
+      description = "The command to run and its arguments, passed on byte for byte.")
   List<String> command = new ArrayList<>();
 
   @Override
   public Integer call() {
     Console console = new Console(spec.commandLine().getErr(), connection.quiet);
     Duration grace = killAfter == null ? Durations.parse(DEFAULT_KILL_AFTER) : killAfter;
-    Supervisor supervisor = new Supervisor(command, timeout, grace, console).handleSignals();
+    Argv argv = ((BatchPushCli) spec.root().userObject()).argv();
+    CommandArgv commandArgv = new CommandArgv(command, argv.bytesOf(command), CommandArgv.secretVariables());
+    Supervisor supervisor = new Supervisor(commandArgv, job, timeout, grace, console).handleSignals();
     JobRun run;
     try {
-      run = batchPush(System.getenv()).start(job);
+      BatchPush push = batchPush(System.getenv());
+      List<String> problems = push.preflight();
+      if (!problems.isEmpty()) {
+        problems.forEach(problem -> console.error(problem + ", or run without a spool: --no-spool"));
+        return BatchPushCli.USAGE;
+      }
+      supervisor.ifCutShort(push.spoolDirectory() != null ? "the spool's next delivery sends it"
+          : "without a spool it is lost");
+      run = push.start(job);
     } catch (IllegalArgumentException | IllegalStateException e) {
       console.error(e.getMessage());
       return BatchPushCli.USAGE;
+    } catch (RuntimeException | Error e) {
+      // OutOfMemoryError included: still one line, and COMMAND has not run.
+      console.error("cannot start the run of " + job + ": " + Console.describe(e));
+      return BatchPushCli.USAGE;
     }
     Supervisor.Outcome outcome = supervisor.run();
-    if (outcome.recordedCode == 0) {
-      run.succeeded();
-    } else {
-      run.failed(outcome.recordedCode);
-    }
     try {
+      if (outcome.recordedCode == 0) {
+        run.succeeded();
+      } else {
+        run.failed(outcome.recordedCode);
+      }
       run.close();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       // Monitoring never breaks the job: whatever went wrong, COMMAND's exit code stands.
-      console.error("pushing the run of " + job + " failed: " + e.getMessage());
+      console.error("pushing the run of " + job + " failed: " + Console.describe(e));
     }
     return outcome.exitCode;
   }

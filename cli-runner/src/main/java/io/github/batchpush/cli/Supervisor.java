@@ -1,12 +1,8 @@
 package io.github.batchpush.cli;
 
-import io.github.batchpush.Setting;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -20,29 +16,38 @@ import sun.misc.Signal;
 /**
  * Runs COMMAND the way coreutils' {@code timeout} would: inherited stdin/stdout/stderr, signals to batchpush passed
  * on to COMMAND's process tree, TERM then KILL when it runs too long. It tells what happened as an {@link Outcome};
- * pushing is the caller's business.
+ * pushing is the caller's business. A TERM, INT or HUP that comes while COMMAND is not running (before it started,
+ * or while its run is being delivered) ends batchpush within {@link #STOP_GRACE}, whatever it is waiting for.
+ *
+ * <p>SIGQUIT is not batchpush's to handle: the JVM keeps it for itself (Java code may not take it over without giving
+ * up TERM, INT and HUP too), and the launcher discards the thread dump it would print on COMMAND's stdout. So a
+ * {@code kill -QUIT} of batchpush is ignored; Ctrl-\ in a terminal reaches COMMAND directly, as Ctrl-C does.
  */
 final class Supervisor {
   /** Handled so that batchpush outlives COMMAND long enough to push its failed run. */
   private static final List<String> FORWARDED = List.of("TERM", "INT", "HUP");
   private static final Map<String, Integer> NUMBERS = Map.of("HUP", 1, "INT", 2, "TERM", 15);
   private static final Pattern ERRNO = Pattern.compile("error=(\\d+), (.*)");
-  private static final long POLL_MILLIS = 20;
-  /** Where {@link #stat} puts the fields of {@code /proc/<pid>/stat} that tell a terminal's foreground group. */
-  private static final int PGRP = 2;
-  private static final int TTY_NR = 4;
-  private static final int TPGID = 5;
+  /** How long batchpush goes on once told to stop while COMMAND is not running: prompt, yet time for a push. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(2);
 
-  private final List<String> command;
+  private final CommandArgv command;
+  private final String job;
   private final Duration timeout;
   private final Duration killAfter;
   private final Console console;
   private final Object lock = new Object();
   private Process process;
   private String signal;
+  /** What a delivery cut short by {@link #STOP_GRACE} becomes, for the message; set once the run is configured. */
+  private volatile String cutShortRun = "it may be lost";
+  private volatile Outcome outcome;
+  private boolean stopping;
+  private final Set<String> announced = new HashSet<>();
 
-  Supervisor(List<String> command, Duration timeout, Duration killAfter, Console console) {
-    this.command = List.copyOf(command);
+  Supervisor(CommandArgv command, String job, Duration timeout, Duration killAfter, Console console) {
+    this.command = command;
+    this.job = job;
     this.timeout = timeout;
     this.killAfter = killAfter;
     this.console = console;
@@ -75,41 +80,40 @@ final class Supervisor {
     return this;
   }
 
+  /** Says what becomes of a run whose delivery a signal cuts short (spooled, or lost without a spool). */
+  void ifCutShort(String whatBecomesOfTheRun) {
+    this.cutShortRun = whatBecomesOfTheRun;
+  }
+
   /** Runs COMMAND to its end and tells how it went. */
   Outcome run() {
+    outcome = supervise();
+    return outcome;
+  }
+
+  private Outcome supervise() {
     synchronized (lock) {
       if (signal != null) {
-        console.info("received SIG" + signal + " before COMMAND started; not starting it");
+        // said when it came (see stopSoon)
         int code = 128 + NUMBERS.get(signal);
         return new Outcome(code, code);
       }
       try {
-        process = processBuilder().start();
+        process = command.processBuilder().inheritIO().start();
       } catch (IOException e) {
         return cannotStart(e);
+      } catch (RuntimeException | Error e) {
+        console.error("cannot run '" + command.name() + "': " + Console.describe(e));
+        return new Outcome(BatchPushCli.USAGE, BatchPushCli.USAGE);
       }
     }
     try {
       return await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      killTree(tree());
+      ProcessTree.kill(tree());
       return new Outcome(BatchPushCli.USAGE, BatchPushCli.USAGE);
     }
-  }
-
-  private ProcessBuilder processBuilder() {
-    return withoutSecrets(new ProcessBuilder(command).inheritIO());
-  }
-
-  /** A backup script, or the shell that sends it a signal, has no business seeing the gateway's credentials. */
-  private static ProcessBuilder withoutSecrets(ProcessBuilder pb) {
-    for (Setting setting : Setting.values()) {
-      if (setting.isSecret()) {
-        pb.environment().remove(setting.environmentVariable());
-      }
-    }
-    return pb;
   }
 
   private Outcome await() throws InterruptedException {
@@ -125,123 +129,103 @@ final class Supervisor {
       }
       return new Outcome(code, code);
     }
-    console.error("COMMAND ran longer than --timeout " + describe(timeout) + "; sending TERM");
+    console.error("'" + command.name() + "' ran longer than --timeout " + describe(timeout) + "; sending TERM");
     Set<ProcessHandle> tree = tree();
     tree.forEach(ProcessHandle::destroy);
-    if (!awaitAll(tree, System.nanoTime() + killAfter.toNanos())) {
+    if (!ProcessTree.awaitAll(tree, System.nanoTime() + killAfter.toNanos())) {
       tree.addAll(tree());
-      console.error("COMMAND still running " + describe(killAfter) + " after TERM; sending KILL");
-      killTree(tree);
-      awaitAll(tree, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+      console.error("'" + command.name() + "' still running " + describe(killAfter) + " after TERM; sending KILL");
+      ProcessTree.kill(tree);
+      ProcessTree.awaitAll(tree, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
     }
     process.waitFor(10, TimeUnit.SECONDS);
     return new Outcome(BatchPushCli.TIMED_OUT, BatchPushCli.TIMED_OUT);
   }
 
-  /** Waits until every process of the tree has exited, or the deadline has passed. */
-  private static boolean awaitAll(Set<ProcessHandle> tree, long deadlineNanos) throws InterruptedException {
-    while (System.nanoTime() < deadlineNanos) {
-      if (tree.stream().noneMatch(ProcessHandle::isAlive)) {
-        return true;
-      }
-      Thread.sleep(POLL_MILLIS);
-    }
-    return tree.stream().noneMatch(ProcessHandle::isAlive);
-  }
-
-  private static void killTree(Set<ProcessHandle> tree) {
-    tree.forEach(ProcessHandle::destroyForcibly);
-  }
-
   /** COMMAND and what it started, taken before anything dies: an orphan is no longer a descendant. */
   private Set<ProcessHandle> tree() {
-    Set<ProcessHandle> tree = new LinkedHashSet<>();
-    if (process != null) {
-      tree.add(process.toHandle());
-      process.descendants().forEach(tree::add);
-    }
-    return tree;
+    return process == null ? new LinkedHashSet<>() : ProcessTree.of(process);
   }
 
   private void onSignal(Signal received) {
+    try {
+      handle(received.getName());
+    } catch (RuntimeException | Error e) {
+      // A handler's exception would be printed with its stack trace on COMMAND's stderr.
+      console.error("handling SIG" + received.getName() + " failed: " + Console.describe(e));
+    }
+  }
+
+  private void handle(String name) {
     Set<ProcessHandle> tree;
     synchronized (lock) {
-      if (process != null && !process.isAlive()) {
+      if (outcome != null || process != null && !process.isAlive()) {
+        stopSoon(name, "received SIG" + name + " after '" + command.name() + "' ended; exiting within "
+            + describe(STOP_GRACE) + " with its code");
         return; // COMMAND has finished on its own; the run is being pushed as it ended
       }
-      signal = received.getName();
+      signal = name;
       if (process == null) {
+        stopSoon(name, "received SIG" + name + " before '" + command.name() + "' started; not starting it");
         return; // COMMAND will not be started
       }
       tree = tree();
     }
-    if (received.getName().equals("INT")) {
-      Set<ProcessHandle> unsignalled = notInTheForegroundOfTheTerminal(tree);
+    if (name.equals("INT")) {
+      Set<ProcessHandle> unsignalled = ProcessTree.notInTheForegroundOfTheTerminal(tree);
       if (unsignalled.isEmpty()) {
-        console.info("received SIGINT from the terminal, which has sent it to COMMAND too");
+        announce(name, "received SIGINT from the terminal, which has sent it to COMMAND too");
         return;
       }
       tree = unsignalled;
     }
-    console.info("received SIG" + received.getName() + "; passing it on to COMMAND");
-    forward(received.getName(), tree);
+    announce(name, "received SIG" + name + "; passing it on to COMMAND");
+    ProcessTree.signal(name, tree);
+  }
+
+  /** Says it once per signal: a supervisor sending TERM every second must not fill cron's mail. */
+  private void announce(String name, String message) {
+    synchronized (lock) {
+      if (!announced.add(name)) {
+        return;
+      }
+    }
+    console.info(message);
   }
 
   /**
-   * Ctrl-C makes the terminal send INT to its whole foreground process group, COMMAND included; passed on again it
-   * would be a second Ctrl-C, which many programs take as "abort now, skip the cleanup". So INT skips the processes
-   * the terminal has reached. The price: a {@code kill -INT} by hand to batchpush in a terminal's foreground is not
-   * passed on either (TERM is, and never comes from a terminal). Whenever /proc cannot tell (not Linux, no
-   * terminal, a process gone meanwhile), the signal is forwarded: one signal too many beats one lost.
+   * Told to stop while COMMAND is not running: whatever batchpush is waiting for (a push, a gateway that does not
+   * answer, a file), it exits within {@link #STOP_GRACE}, with COMMAND's code when COMMAND ran, else 128+N. A
+   * delivery cut short is one a process killed mid-push would leave: the spool's next delivery finds the run.
    */
-  static Set<ProcessHandle> notInTheForegroundOfTheTerminal(Set<ProcessHandle> tree) {
-    long[] self = stat("self");
-    if (self == null || self[TTY_NR] == 0 || self[TPGID] <= 0) {
-      return tree;
-    }
-    Set<ProcessHandle> rest = new LinkedHashSet<>();
-    for (ProcessHandle p : tree) {
-      long[] stat = stat(Long.toString(p.pid()));
-      if (stat == null || stat[PGRP] != self[TPGID]) {
-        rest.add(p);
-      }
-    }
-    return rest;
-  }
-
-  /**
-   * The numbers of {@code /proc/<pid>/stat} from ppid to tpgid, indexed from the state field after the command
-   * name (which may itself hold spaces and parentheses); null when it cannot be read.
-   */
-  static long[] stat(String pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", pid, "stat"), StandardCharsets.ISO_8859_1); // any bytes in a name
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 1).trim().split("\\s+");
-      long[] numbers = new long[TPGID + 1];
-      for (int i = 1; i <= TPGID; i++) {
-        numbers[i] = Long.parseLong(fields[i]);
-      }
-      return numbers;
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  /** Java can only send TERM and KILL itself; the other signals go through the shell's kill builtin. */
-  private static void forward(String name, Set<ProcessHandle> tree) {
-    if (name.equals("TERM")) {
-      tree.forEach(ProcessHandle::destroy);
+  private void stopSoon(String name, String message) {
+    if (stopping) {
       return;
     }
-    List<String> kill = new ArrayList<>(List.of("sh", "-c", "kill -s \"$0\" \"$@\"", name));
-    tree.forEach(p -> kill.add(Long.toString(p.pid())));
-    try {
-      withoutSecrets(new ProcessBuilder(kill)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start().waitFor(5, TimeUnit.SECONDS);
-    } catch (IOException e) {
-      tree.forEach(ProcessHandle::destroy);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    stopping = true;
+    console.info(message);
+    Thread stop = new Thread(() -> {
+      try {
+        Thread.sleep(STOP_GRACE.toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+      int code = exitCodeSoFar(name);
+      console.error("still delivering the run of " + job + " " + describe(STOP_GRACE) + " after SIG" + name
+          + "; exiting with " + code + " (" + cutShortRun + ")");
+      Runtime.getRuntime().halt(code);
+    }, "batchpush-stop");
+    stop.setDaemon(true);
+    stop.start();
+  }
+
+  private int exitCodeSoFar(String name) {
+    Outcome known = outcome;
+    if (known != null) {
+      return known.exitCode;
+    }
+    synchronized (lock) {
+      return process != null && !process.isAlive() ? process.exitValue() : 128 + NUMBERS.get(name);
     }
   }
 
@@ -251,7 +235,7 @@ final class Supervisor {
     String reason = errno > 0 ? m.group(2) : String.valueOf(e.getMessage());
     // ENOENT: not found; EACCES, ENOEXEC, EISDIR and the rest: found but not executable (as sh and env do).
     int code = errno == 2 ? BatchPushCli.NOT_FOUND : BatchPushCli.NOT_EXECUTABLE;
-    console.error("cannot run '" + command.get(0) + "': " + reason);
+    console.error("cannot run '" + command.name() + "': " + reason);
     return new Outcome(code, code);
   }
 

@@ -86,11 +86,22 @@ class CommandLineIT {
   }
 
   @Test
+  void helpShowsTheUsageOfBatchpushOrOfTheCommandItNames() {
+    Launch.Result all = batchpush("help").run();
+    Launch.Result run = batchpush("help", "run").run();
+
+    assertThat(all.exitCode()).isZero();
+    assertThat(all.stdout()).startsWith("Usage: batchpush [-hV] [COMMAND]").contains("run", "delete", "flush");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.stdout()).isEqualTo(batchpush("run", "--help").run().stdout());
+  }
+
+  @Test
   void noCommandAtAllExits125() {
     Launch.Result r = batchpush().run();
 
     assertThat(r.exitCode()).isEqualTo(125);
     assertThat(r.stderr())
-        .isEqualTo("batchpush: which command? (run, register, delete or flush; see 'batchpush --help')\n");
+        .isEqualTo("batchpush: which command? (run, register, delete, flush or help; see 'batchpush --help')\n");
   }
 }

@@ -6,11 +6,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -25,12 +28,18 @@ final class Launch {
   static final Path LAUNCHER = Paths.get(System.getProperty("batchpush.launcher", "target/batchpush"))
       .toAbsolutePath();
   private static final long LIMIT_SECONDS = 60;
+  private static final int NOBODY = 65534;
+  static final boolean RUNS_AS_ROOT = "root".equals(System.getProperty("user.name"));
 
   private final ProcessBuilder builder;
   private byte[] stdin = new byte[0];
+  /** Arguments as bytes, and variables to export as bytes, for {@link #script}; null for a direct start. */
+  private final List<byte[]> byteArgs;
+  private final Map<String, byte[]> exports = new LinkedHashMap<>();
 
-  private Launch(List<String> command) {
+  private Launch(List<String> command, List<byte[]> byteArgs) {
     builder = new ProcessBuilder(command);
+    this.byteArgs = byteArgs;
     builder.environment().keySet().removeIf(k -> k.startsWith("BATCHPUSH_"));
     // Most tests must not pay for (or race with) building the class-data archive; LauncherCacheIT covers it.
     builder.environment().put("BATCHPUSH_CDS", "off");
@@ -40,7 +49,28 @@ final class Launch {
     List<String> command = new ArrayList<>();
     command.add(LAUNCHER.toString());
     command.addAll(Arrays.asList(args));
-    return new Launch(command);
+    return new Launch(command, null);
+  }
+
+  /**
+   * batchpush with arguments given as bytes. This JVM would re-encode strings with its own locale's charset, so a
+   * shell script passes them on, the way a crontab line would.
+   */
+  static Launch batchpush(List<byte[]> args) {
+    return new Launch(new ArrayList<>(List.of("/bin/sh")), List.copyOf(args));
+  }
+
+  /** Starts from an empty environment, as {@code env -i} (and cron, nearly) does. */
+  Launch clearEnvironment() {
+    builder.environment().clear();
+    builder.environment().put("BATCHPUSH_CDS", "off");
+    return this;
+  }
+
+  /** A variable whose value no Java string can carry; only with {@link #batchpush(List)}. */
+  Launch export(String name, byte[] value) {
+    exports.put(name, value.clone());
+    return this;
   }
 
   Launch env(String name, String value) {
@@ -59,6 +89,30 @@ final class Launch {
     return this;
   }
 
+  /**
+   * Runs it as a user without privileges: as nobody when the tests run as root (who may read and write any file,
+   * so that a read-only directory would not be one), else as the user the tests run as.
+   */
+  Launch unprivileged() {
+    if (RUNS_AS_ROOT) {
+      builder.command().addAll(0, List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
+    }
+    return this;
+  }
+
+  /** Makes {@code file} the {@link #unprivileged} user's, as it would be had that user made it. */
+  static Path ownedByTheUnprivilegedUser(Path file) {
+    try {
+      if (RUNS_AS_ROOT) {
+        Files.setAttribute(file, "unix:uid", NOBODY);
+        Files.setAttribute(file, "unix:gid", NOBODY);
+      }
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   Launch stdin(byte[] bytes) {
     this.stdin = bytes.clone();
     return this;
@@ -67,10 +121,48 @@ final class Launch {
   /** Starts it with stdout and stderr captured; the caller waits. */
   Running start() {
     try {
+      if (byteArgs != null) {
+        builder.command().add(script().toString());
+      }
       return new Running(builder.start(), stdin);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** {@code export NAME='value'}... then {@code exec LAUNCHER 'arg'...}, every byte as given. */
+  private Path script() throws IOException {
+    ByteArrayOutputStream script = new ByteArrayOutputStream();
+    for (Map.Entry<String, byte[]> variable : exports.entrySet()) {
+      script.writeBytes(("export " + variable.getKey() + "=").getBytes(StandardCharsets.US_ASCII));
+      script.writeBytes(quoted(variable.getValue()));
+      script.write('\n');
+    }
+    script.writeBytes("exec ".getBytes(StandardCharsets.US_ASCII));
+    script.writeBytes(quoted(LAUNCHER.toString().getBytes(StandardCharsets.UTF_8)));
+    for (byte[] arg : byteArgs) {
+      script.write(' ');
+      script.writeBytes(quoted(arg));
+    }
+    script.write('\n');
+    Path file = Files.createTempFile("batchpush-args-", ".sh");
+    file.toFile().deleteOnExit();
+    return Files.write(file, script.toByteArray());
+  }
+
+  /** Single-quoted for sh: every byte literal but the quote itself. */
+  private static byte[] quoted(byte[] value) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write('\'');
+    for (byte b : value) {
+      if (b == '\'') {
+        out.writeBytes("'\\''".getBytes(StandardCharsets.US_ASCII));
+      } else {
+        out.write(b);
+      }
+    }
+    out.write('\'');
+    return out.toByteArray();
   }
 
   /** Runs it to the end (at most a minute). */

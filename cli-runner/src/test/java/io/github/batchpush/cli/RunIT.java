@@ -168,7 +168,7 @@ class RunIT {
         .env("BATCHPUSH_GATEWAY", gateway.uri().toString()).run();
 
     assertThat(r.exitCode()).isEqualTo(124);
-    assertThat(r.stderr()).isEqualTo("batchpush: COMMAND ran longer than --timeout 1s; sending TERM\n");
+    assertThat(r.stderr()).isEqualTo("batchpush: 'sleep' ran longer than --timeout 1s; sending TERM\n");
     assertThat(Pushgateway.since(start)).isLessThan(Duration.ofSeconds(20));
     assertThat(exitCodeOf("timeout_job")).isEqualTo(124.0);
   }
@@ -184,8 +184,8 @@ class RunIT {
         .env("BATCHPUSH_GATEWAY", gateway.uri().toString()).run();
 
     assertThat(r.exitCode()).isEqualTo(124);
-    assertThat(r.stderr()).isEqualTo("batchpush: COMMAND ran longer than --timeout 1s; sending TERM\n"
-        + "batchpush: COMMAND still running 1s after TERM; sending KILL\n");
+    assertThat(r.stderr()).isEqualTo("batchpush: 'sh' ran longer than --timeout 1s; sending TERM\n"
+        + "batchpush: 'sh' still running 1s after TERM; sending KILL\n");
     assertThat(Pushgateway.since(start)).isLessThan(Duration.ofSeconds(20));
     assertThat(exitCodeOf("stubborn_job")).isEqualTo(124.0);
     long pid = Long.parseLong(Files.readString(grandchild).strip());
@@ -232,7 +232,7 @@ class RunIT {
       Launch.Result r = running.await();
 
       assertThat(r.exitCode()).isEqualTo(143);
-      assertThat(r.stderr()).contains("batchpush: received SIGTERM before COMMAND started; not starting it\n");
+      assertThat(r.stderr()).contains("batchpush: received SIGTERM before 'touch' started; not starting it\n");
       assertThat(marker).doesNotExist();
     }
   }

@@ -24,12 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * How often INT reaches COMMAND. Ctrl-C in a terminal signals the whole foreground process group, batchpush and
  * COMMAND alike; a second INT passed on by batchpush would be a second Ctrl-C, which many programs take as "abort
- * now, skip the cleanup". The terminal is a real pseudo-terminal made by util-linux {@code script}, and Ctrl-C is
+ * now, skip the cleanup". Ctrl-\ (QUIT) likewise reaches COMMAND once, and never makes the JVM print a thread dump
+ * on the terminal. The terminal is a real pseudo-terminal made by util-linux {@code script}, and Ctrl-C is
  * the byte 0x03 typed into it, turned into SIGINT by the kernel's line discipline.
  */
 class TerminalSignalIT {
   private static final Path SCRIPT = Path.of("/usr/bin/script");
   private static final int CTRL_C = 0x03;
+  private static final int CTRL_BACKSLASH = 0x1c;
   @RealPushgateway
   static Pushgateway gateway;
 
@@ -57,6 +59,26 @@ class TerminalSignalIT {
         .contains("batchpush: received SIGINT from the terminal, which has sent it to COMMAND too")
         .doesNotContain("passing it on");
     assertThat(gateway.value("tty_int_job", Map.of(), "batch_job_exit_code")).isEqualTo(130.0);
+  }
+
+  @Test
+  void ctrlBackslashReachesTheCommandOnceAndPrintsNoThreadDump() throws Exception {
+    Path quits = dir.resolve("quits");
+    Path ready = dir.resolve("ready");
+    Terminal terminal = inTerminal("tty_quit_job", List.of("sh", "-c", "trap 'echo QUIT >> " + quote(quits.toString())
+        + "; got=1' QUIT; got=0; touch " + quote(ready.toString()) + "; i=0; while [ $got = 0 ] && [ $i -lt 300 ]; "
+        + "do sleep 0.1; i=$((i+1)); done; sleep 1; echo cleaned up; exit 4"));
+    awaitFile(ready);
+
+    terminal.type(CTRL_BACKSLASH);
+    Terminal.Result r = terminal.await();
+
+    assertThat(r.exitCode()).as(r.output()).isEqualTo(4);
+    assertThat(Files.readAllLines(quits)).as("the QUITs COMMAND received").hasSize(1);
+    // The terminal echoes the key as ^\ (ECHOCTL) and COMMAND's sh reports the sleep that QUIT ended; nothing else
+    // may show, the JVM's thread dump least of all.
+    assertThat(r.output()).isEqualTo("^\\Quit\r\ncleaned up\r\n");
+    assertThat(gateway.value("tty_quit_job", Map.of(), "batch_job_exit_code")).isEqualTo(4.0);
   }
 
   @Test
@@ -116,8 +138,11 @@ class TerminalSignalIT {
     List<String> line = new ArrayList<>(List.of(Launch.LAUNCHER.toString()));
     line.addAll(List.of(runArgs(job, command)));
     // -q: no banner, -e: script exits as batchpush does, -f: no buffering, /dev/null: no typescript file.
+    // exec: batchpush itself leads the terminal's session, as under an interactive shell (which ignores QUIT); a
+    // non-interactive sh in between would die of Ctrl-\ and hang the terminal up.
     ProcessBuilder pb = new ProcessBuilder(SCRIPT.toString(), "-qefc",
-        line.stream().map(TerminalSignalIT::quote).collect(joining(" ")), "/dev/null").redirectErrorStream(true);
+        "exec " + line.stream().map(TerminalSignalIT::quote).collect(joining(" ")), "/dev/null")
+        .redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("BATCHPUSH_"));
     pb.environment().put("BATCHPUSH_CDS", "off");
     pb.environment().put("BATCHPUSH_GATEWAY", gateway.uri().toString());

@@ -68,6 +68,14 @@ public final class FaultServer implements AutoCloseable {
       return new Fault("drop", 0, 0);
     }
 
+    /**
+     * Answers with this status and a body that echoes the request as a careless proxy would: its first line names
+     * the request and its {@code Authorization} header, the lines after it every header, then padding to 4 KiB.
+     */
+    public static Fault echo(int status) {
+      return new Fault("echo", status, 0);
+    }
+
     /** Forwards to the upstream (or answers 200 without one). */
     public static Fault pass() {
       return new Fault("pass", 0, 0);
@@ -198,6 +206,9 @@ public final class FaultServer implements AutoCloseable {
         case "status":
           answer(client.getOutputStream(), fault.status(), "fault injected: HTTP " + fault.status() + "\n");
           return;
+        case "echo":
+          answer(client.getOutputStream(), fault.status(), echo(requestLine, headers));
+          return;
         default:
           if (fault.delayMillis() > 0 && closed.await(fault.delayMillis(), TimeUnit.MILLISECONDS)) {
             return;
@@ -234,6 +245,16 @@ public final class FaultServer implements AutoCloseable {
     InputStream answer = status < 400 ? c.getInputStream() : c.getErrorStream();
     String text = answer == null ? "" : new String(answer.readAllBytes(), StandardCharsets.UTF_8);
     answer(out, status, text);
+  }
+
+  private static String echo(String requestLine, Map<String, String> headers) {
+    StringBuilder body = new StringBuilder("upstream refused ").append(requestLine).append(" sent with Authorization: ")
+        .append(headers.getOrDefault("authorization", "none")).append('\n');
+    headers.forEach((name, value) -> body.append(name).append(": ").append(value).append('\n'));
+    while (body.length() < 4096) {
+      body.append("padding ");
+    }
+    return body.toString();
   }
 
   private static void answer(OutputStream out, int status, String body) throws IOException {
