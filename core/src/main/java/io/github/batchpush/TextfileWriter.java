@@ -6,6 +6,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a run to {@code DIR/<name>.prom} for node_exporter's textfile collector. The file is written under a
@@ -24,6 +27,9 @@ import java.util.Map;
  * each other's last success.
  */
 final class TextfileWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(TextfileWriter.class);
+  /** A file this writer left holds one run's gauges: a few KiB. */
+  private static final int MAX_PREVIOUS_BYTES = 1 << 20;
   private final Path directory;
 
   TextfileWriter(Path directory) {
@@ -94,20 +100,26 @@ final class TextfileWriter {
   }
 
   private Push withPreviousSuccess(Push push, Path file) throws IOException {
-    List<String> lines;
+    String text;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      text = new String(RegularFiles.read(file, MAX_PREVIOUS_BYTES, LinkOption.NOFOLLOW_LINKS),
+          StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
+      return push;
+    } catch (RegularFiles.Refused e) {
+      // Not a file this writer left (a FIFO, a link, something huge): the rename below replaces it.
+      LOG.warn("batchpush: ignoring {} when writing {}: {}", file, push.group(), e.getMessage());
       return push;
     }
     String name = push.lastSuccessName();
-    for (String line : lines) {
+    for (String line : text.split("\n")) {
       if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
         return push.withLastSuccess(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
       }
     }
     return push;
   }
+
 
   /** The Prometheus text format, version 0.0.4, with the group's labels on every series. */
   static String render(Push push) {
