@@ -214,23 +214,39 @@ public final class BatchPush {
   }
 
   private SpoolReport replay(String adoptFrom) {
-    return replay(adoptFrom, deadlineFromNow());
-  }
-
-  private SpoolReport replay(String adoptFrom, long deadlineNanos) {
     if (spool == null) {
       return SpoolReport.EMPTY;
     }
-    return spool.replay(requireGateway(), deadlineNanos, adoptFrom);
+    return spool.replay(requireGateway(), deadlineFromNow(), adoptFrom);
   }
 
   /**
-   * What waits in the spool, for which gateways, without sending anything: a replay whose deadline has passed takes
-   * the lock only if it is free, stops before its first send, and counts the runs left. (The spool has no read-only
-   * census of its own; when it gets one, this is the one place to call it.)
+   * What waits in the spool, without sending or changing anything: {@link SpoolReport#remaining()} runs for this
+   * gateway, {@link SpoolReport#otherGateways()} for others (jobs sharing the spool that push elsewhere, or this
+   * job's runs from before a change of the gateway's URL). It only lists the spool's directories, and reads the
+   * journal (the run of a delivery killed while pushing) when no delivery holds the spool's lock, which it never
+   * waits for; a delivery running meanwhile may be sending some of the runs counted.
+   *
+   * <pre>{@code
+   * SpoolReport backlog = push.spoolBacklog();
+   * if (backlog.remaining() > 0) {
+   *   System.out.println(backlog.remaining() + " runs wait for " + push.gateway() + "; push.flush() sends them now");
+   * }
+   * }</pre>
+   *
+   * @return an empty report without a spool, or when its directory does not exist yet; when the spool cannot be
+   *     read, a report whose {@link SpoolReport#failure()} says why
    */
-  private SpoolReport spoolCensus() {
-    return replay(null, System.nanoTime());
+  public SpoolReport spoolBacklog() {
+    if (spool == null) {
+      return SpoolReport.EMPTY;
+    }
+    try {
+      return SpoolCensus.count(spool, delivery.gateway());
+    } catch (IOException e) {
+      return new SpoolReport(0, 0, Map.of(), 0, 0, new PushException("cannot read the spool " + spoolDirectory
+          + " (" + e + ")", e));
+    }
   }
 
   /**
@@ -351,7 +367,7 @@ public final class BatchPush {
       }
     }
     if (delivery != null && deliverQuietly(push, deadline, strict) && library) {
-      OtherGatewaysWarning.checkOnce(this, this::spoolCensus);
+      OtherGatewaysWarning.checkOnce(this, this::spoolBacklog);
     }
   }
 
