@@ -76,6 +76,8 @@ public final class BatchPush {
   private final Path spoolDirectory;
   /** How the user set the spool directory, for {@link #preflight()}'s fix. */
   private final String spoolKey;
+  /** How the user sets the CA file, for the fix of a TLS failure. */
+  private final String caKey;
   private final int spoolMaxRuns;
   private final Duration spoolMaxAge;
   private final Path textfileDirectory;
@@ -113,6 +115,7 @@ public final class BatchPush {
             spoolMaxRuns, spoolMaxAge, clock);
     this.spoolDirectory = spool == null ? null : spool.directory();
     this.spoolKey = b.key(Setting.SPOOL_DIR);
+    this.caKey = b.key(Setting.CA_CERT);
     this.textfile = textfileDirectory == null ? null : new TextfileWriter(textfileDirectory);
   }
 
@@ -180,6 +183,50 @@ public final class BatchPush {
     MetricNames.checkJobName(job);
     Builder.positive(maxAge, "maxAge");
     return Registration.declare(this, requireGateway(), job, maxAge, deadlineFromNow());
+  }
+
+  /**
+   * Reads the gateway, pushing nothing, as a check before a job's first night: one GET of its {@code /metrics}, as
+   * {@link #register} reads it, with this instance's URL, CA, credentials and timeouts, within the {@link
+   * Builder#deadline deadline}. It proves that the gateway is reachable and takes the credentials, and tells which
+   * Pushgateway it is ({@link GatewayProbe#version()}) and how long it took.
+   *
+   * <pre>{@code
+   * GatewayProbe probe = push.probe();
+   * System.out.println("Pushgateway " + probe.version() + " answered in " + probe.elapsed().toMillis() + " ms");
+   * }</pre>
+   *
+   * @throws GatewayUnreachableException when no answer comes in time (refused, a TLS failure, a hang)
+   * @throws GatewayRejectedException when the gateway answers with an error status (401 for wrong credentials)
+   * @throws IllegalStateException when this instance writes textfiles only (no gateway)
+   */
+  public GatewayProbe probe() {
+    requireGateway();
+    return GatewayProbe.read(this, null, deadlineFromNow());
+  }
+
+  /**
+   * As {@link #probe()}, and reads what the group {@code job=<job>} plus this instance's labels holds of what the
+   * shipped alert rules look at: whether it exists, its max age, registration, last success and completion, and
+   * whether the gateway rejected the latest push to it; {@link GatewayProbe#noRecentSuccessAt()} tells when the
+   * freshness alert fires unless a run succeeds first, or that it cannot fire at all.
+   *
+   * <pre>{@code
+   * GatewayProbe probe = push.probe("nightly_report");
+   * if (probe.noRecentSuccessAt() == null) {
+   *   System.err.println("nightly_report would not page if it never ran: register it with its max age");
+   * }
+   * }</pre>
+   *
+   * @throws GatewayUnreachableException when no answer comes in time (refused, a TLS failure, a hang)
+   * @throws GatewayRejectedException when the gateway answers with an error status (401 for wrong credentials)
+   * @throws IllegalStateException when this instance writes textfiles only (no gateway)
+   * @throws IllegalArgumentException for an empty job name
+   */
+  public GatewayProbe probe(String job) {
+    MetricNames.checkJobName(job);
+    requireGateway();
+    return GatewayProbe.read(this, job, deadlineFromNow());
   }
 
   /**
@@ -344,6 +391,11 @@ public final class BatchPush {
   /** The {@code Authorization} header every request to the gateway carries, or null. */
   String authorizationHeader() {
     return credentials.authorization();
+  }
+
+  /** How messages name the CA file's setting: as the user gave it, else as the face names it. */
+  String caKey() {
+    return caKey;
   }
 
   /** The TLS socket factory trusting the configured CAs, or null for the JVM's defaults. */
