@@ -83,7 +83,8 @@ final class CheckCommand implements Callable<Integer> {
   @Mixin
   SpoolOptions spool;
 
-  @Option(names = "--no-spool", description = "The job runs without a spool (run --no-spool): check none.")
+  @Option(names = "--no-spool", description = "Check no spool directory: for jobs run with --no-spool, or whose "
+      + "spool is not this user's to check (a systemd service's StateDirectory).")
   boolean noSpool;
 
   @Override
