@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
  *
  * <pre>{@code
  * batchpush register --job nightly_backup --label team=ops --max-age 26h
+ * batchpush check --job nightly_backup --label team=ops
  * batchpush run --job nightly_backup --label team=ops --timeout 2h -- /usr/local/bin/backup.sh --full
  * batchpush delete --job nightly_backup --label team=ops
  * batchpush flush
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
  * batchpush itself could not start the run, 126/127 when COMMAND cannot be executed or found, 128+N on signal N.
  */
 @Command(name = "batchpush", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    subcommands = {RunCommand.class, RegisterCommand.class, DeleteCommand.class, FlushCommand.class},
+    subcommands = {RunCommand.class, RegisterCommand.class, CheckCommand.class, DeleteCommand.class,
+        FlushCommand.class},
     description = "Runs batch jobs and pushes what happened to a Prometheus Pushgateway.",
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
         "0:success", "125:bad usage: no or unknown command", "1-127, 128+N:see the command's --help"})
@@ -125,7 +127,7 @@ public final class BatchPushCli implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    err.println("batchpush: which command? (run, register, delete, flush or help; see 'batchpush --help')");
+    err.println("batchpush: which command? (run, register, check, delete, flush or help; see 'batchpush --help')");
     return USAGE;
   }
 
