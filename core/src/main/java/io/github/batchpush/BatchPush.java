@@ -788,11 +788,7 @@ public final class BatchPush {
     }
 
     private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what + " == null");
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("Invalid " + what + ": " + d + " (must be positive)");
-      }
-      return d;
+      return Durations.positive(d, what);
     }
   }
 }

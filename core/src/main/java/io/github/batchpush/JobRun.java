@@ -99,11 +99,7 @@ public final class JobRun implements AutoCloseable {
 
   /** Declares this run's freshness SLO; overrides {@link BatchPush.Builder#maxAge(Duration)}. */
   public synchronized JobRun maxAge(Duration maxAge) {
-    Objects.requireNonNull(maxAge, "maxAge == null");
-    if (maxAge.isNegative() || maxAge.isZero()) {
-      throw new IllegalArgumentException("Invalid maxAge: " + maxAge + " (must be positive)");
-    }
-    this.maxAge = maxAge;
+    this.maxAge = Durations.positive(maxAge, "maxAge");
     return this;
   }
 

@@ -221,7 +221,7 @@ class RegisterTest {
     assertThatThrownBy(() -> push.register("x", null)).isInstanceOf(NullPointerException.class)
         .hasMessage("maxAge == null");
     assertThatThrownBy(() -> push.register("x", Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Invalid maxAge: PT0S (must be positive)");
+        .hasMessage("Invalid maxAge: 0s (must be positive)");
     assertThat(gateway.group("x", Map.of())).isEmpty();
   }
 }
