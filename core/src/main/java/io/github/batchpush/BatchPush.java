@@ -230,13 +230,20 @@ public final class BatchPush {
   }
 
   /**
-   * Removes the group {@code job=<job>} plus this instance's labels from the gateway, with all its metrics.
+   * Removes the group {@code job=<job>} plus this instance's labels from the gateway, with all its metrics, and the
+   * group's runs waiting in the spool for this gateway (a later flush would bring the group back with them).
    *
-   * @throws PushException when the gateway could not be reached or refused
+   * @return how many spooled runs of the group were dropped
+   * @throws PushException when the gateway could not be reached or refused; nothing is dropped then
    */
-  public void delete(String job) {
+  public int delete(String job) {
     MetricNames.checkJobName(job);
-    requireGateway().delete(job, labels, deadlineFromNow());
+    Delivery gateway = requireGateway();
+    if (spool == null) {
+      gateway.delete(job, labels, deadlineFromNow());
+      return 0;
+    }
+    return spool.deleteGroup(gateway, job, labels, deadlineFromNow());
   }
 
   /**

@@ -196,6 +196,52 @@ final class Spool {
     }
   }
 
+  /**
+   * DELETEs the group {@code job} plus {@code labels} from the gateway while holding the spool's lock, so that no
+   * delivery sends a run of it meanwhile, then drops the group's runs spooled for that gateway: sent by the next flush,
+   * they would bring the retired group back. Returns how many runs were dropped. When the lock cannot be had within
+   * half the deadline (a long replay), or the spool cannot be used, the group is deleted all the same and a warning
+   * says that its spooled runs stay.
+   *
+   * @throws PushException when the gateway could not be reached or refused; nothing is dropped then
+   */
+  int deleteGroup(Delivery delivery, String job, Map<String, String> labels, long deadlineNanos) {
+    if (!Files.isDirectory(directory)) {
+      delivery.delete(job, labels, deadlineNanos);
+      return 0;
+    }
+    SpoolProblems problems = new SpoolProblems();
+    try {
+      long now = System.nanoTime();
+      LockFile.Held held = null;
+      try {
+        held = lock(now + (deadlineNanos - now) / 2, problems);
+      } catch (IOException e) {
+        problems.warn("cannot take the spool lock " + lockFile() + " (" + e + ")");
+      }
+      if (held == null) {
+        delivery.delete(job, labels, deadlineNanos);
+        problems.warn("runs of " + Push.group(job, labels) + " spooled in " + directory + " were kept: the spool "
+            + "was busy or unusable, and the next flush sends them, bringing the group back; delete it again then");
+        return 0;
+      }
+      try {
+        delivery.delete(job, labels, deadlineNanos);
+        // A run a killed delivery left in the journal becomes a file first, so that it is dropped too.
+        new SpoolUpkeep(this, problems).journal(held, delivery.gateway());
+        return SpoolQueue.of(directory, delivery.gateway()).dropGroup(job, labels);
+      } catch (IOException e) {
+        problems.warn("cannot drop the runs of " + Push.group(job, labels) + " spooled in " + directory + " (" + e
+            + "); the next flush sends them, bringing the group back");
+        return 0;
+      } finally {
+        release(held, problems);
+      }
+    } finally {
+      problems.log();
+    }
+  }
+
   /** The runs of the queue, and of the adopted one, oldest first. */
   private static List<Path> runs(SpoolQueue queue, SpoolQueue adopted) throws IOException {
     List<Path> runs = new ArrayList<>(queue.runs());

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -152,6 +153,26 @@ final class SpoolQueue {
     List<Path> runs = list(Instant.now().minus(ABANDONED));
     Collections.sort(runs);
     return runs;
+  }
+
+  /**
+   * Deletes the runs of the group {@code job} plus {@code labels} from this queue, and tells how many there were. A
+   * file that cannot be read is left for the next delivery, which sets it aside.
+   */
+  int dropGroup(String job, Map<String, String> labels) throws IOException {
+    int dropped = 0;
+    for (Path file : runs()) {
+      Push push;
+      try {
+        push = SpoolFiles.readRun(file).push();
+      } catch (NoSuchFileException | SpoolFiles.UnreadableException goneOrUnreadable) {
+        continue;
+      }
+      if (push.job.equals(job) && push.labels.equals(labels) && Files.deleteIfExists(file)) {
+        dropped++;
+      }
+    }
+    return dropped;
   }
 
   /** How many runs wait in this queue, looking only: unlike {@link #runs()}, it deletes nothing. */
