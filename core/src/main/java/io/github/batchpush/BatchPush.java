@@ -8,10 +8,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
@@ -508,6 +510,8 @@ public final class BatchPush {
     private final Map<Setting, String> keys = new EnumMap<>(Setting.class);
     private Function<Setting, String> keyNames = Setting::builderMethod;
     private boolean namedByFace;
+    /** Variables set to nothing in the {@link #environment}, and not set otherwise since. */
+    private final Set<Setting> blankInEnvironment = EnumSet.noneOf(Setting.class);
 
     Builder() {}
 
@@ -548,12 +552,14 @@ public final class BatchPush {
      */
     public Builder gateway(URI gateway) {
       this.gateway = GatewayUrl.check(gateway);
+      blankInEnvironment.remove(Setting.GATEWAY);
       return this;
     }
 
     /** Pushes to no gateway: runs are only written to the {@link #textfileDirectory textfile directory}. */
     public Builder noGateway() {
       this.gateway = null;
+      blankInEnvironment.remove(Setting.GATEWAY);
       return this;
     }
 
@@ -683,12 +689,14 @@ public final class BatchPush {
     public Builder spoolDirectory(Path directory) {
       this.spoolDirectory = Objects.requireNonNull(directory, "spoolDirectory == null");
       this.spoolDisabled = false;
+      blankInEnvironment.remove(Setting.SPOOL_DIR);
       return this;
     }
 
     /** Turns the spool off: a run that cannot be delivered within the deadline is then lost (and logged). */
     public Builder noSpool() {
       this.spoolDisabled = true;
+      blankInEnvironment.remove(Setting.SPOOL_DIR);
       return this;
     }
 
@@ -711,6 +719,7 @@ public final class BatchPush {
      */
     public Builder textfileDirectory(Path directory) {
       this.textfileDirectory = Objects.requireNonNull(directory, "textfileDirectory == null");
+      blankInEnvironment.remove(Setting.TEXTFILE_DIR);
       return this;
     }
 
@@ -737,6 +746,7 @@ public final class BatchPush {
         throw new IllegalArgumentException("Invalid " + key + ": " + e.getMessage(), e);
       }
       keys.put(setting, key);
+      blankInEnvironment.remove(setting);
       return this;
     }
 
@@ -753,8 +763,10 @@ public final class BatchPush {
     }
 
     /**
-     * Applies the {@code BATCHPUSH_*} variables present in {@code env} (see {@link Setting}); absent or blank ones
-     * leave the builder as it is. Unless a face gave its own {@link #keyNames}, messages then name every setting by
+     * Applies the {@code BATCHPUSH_*} variables present in {@code env} (see {@link Setting}); absent ones leave the
+     * builder as it is. One set to nothing but blanks (a template that expanded to nothing) makes {@link #build()}
+     * refuse, naming it, unless the setting is given afterwards ({@link #set}, or the gateway, spool or textfile
+     * directory's own method): taken as unset, it would silently fall back to the default. Unless a face gave its own {@link #keyNames}, messages then name every setting by
      * its variable ("BATCHPUSH_USERNAME needs a password: set BATCHPUSH_PASSWORD_FILE or BATCHPUSH_PASSWORD").
      *
      * @throws IllegalArgumentException naming the variable and the value (never a secret's value)
@@ -767,6 +779,10 @@ public final class BatchPush {
         String value = env.get(setting.environmentVariable());
         if (value != null && !value.isBlank()) {
           set(setting, value, setting.environmentVariable());
+        } else if (value != null && setting != Setting.LABELS) {
+          // A template that expanded to nothing (BATCHPUSH_GATEWAY=${PGW_URL}): refused by build() unless a face
+          // sets the setting after all, never taken as unset, which would push to localhost and page no one.
+          blankInEnvironment.add(setting);
         }
       }
       return this;
@@ -779,6 +795,11 @@ public final class BatchPush {
      * @throws IllegalArgumentException when the parts do not fit or a file cannot be read
      */
     public BatchPush build() {
+      if (!blankInEnvironment.isEmpty()) {
+        Setting blank = blankInEnvironment.iterator().next();
+        throw new IllegalArgumentException(blank.environmentVariable() + " is set but empty: give it a value, or "
+            + "unset it" + (blank.defaultValue() == null ? "" : " for the default (" + blank.defaultValue() + ")"));
+      }
       if (gateway == null && textfileDirectory == null) {
         throw new IllegalStateException("No gateway configured: set " + key(Setting.GATEWAY) + " (or "
             + key(Setting.TEXTFILE_DIR) + " to only write textfiles)");

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -15,6 +16,7 @@ import java.util.regex.Pattern;
  * GatewayUrl.parse("http://127.0.0.1:9091/");         // http://127.0.0.1:9091
  * GatewayUrl.parse("127.0.0.1:9091");                 // IllegalArgumentException: ... write it with http://
  * GatewayUrl.mask("http://admin:S3CRET@gw_x:9091");   // http://***@gw_x:9091
+ * GatewayUrl.mask("http://admin:S3CRET");             // http://admin:*** (a port that is no number)
  * }</pre>
  */
 public final class GatewayUrl {
@@ -23,6 +25,12 @@ public final class GatewayUrl {
    * user info, so that a password holding a raw '/' is masked too (a path with an '@' is masked more than needed).
    */
   private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*:/*)?[^?#]*@");
+  /**
+   * A host followed by a "port" that is not a number: {@code http://admin:S3CRET} (the '@' and host forgotten) or
+   * {@code admin:S3CRET} reads as host {@code admin}, and what would be the port is most likely a password.
+   */
+  private static final Pattern WORD_PORT =
+      Pattern.compile("^((?:[A-Za-z][A-Za-z0-9+.-]*://)?[^/?#@\\[\\]:]*):[^/?#@]*[^0-9/?#@][^/?#@]*(?=[/?#]|$)");
   private static final String EXAMPLE = "e.g. " + Defaults.GATEWAY;
 
   private GatewayUrl() {}
@@ -94,6 +102,7 @@ public final class GatewayUrl {
   /** {@code text}, which need not be a valid URL, with its user info, query and fragment replaced by "***". */
   public static String mask(String text) {
     String s = USER_INFO.matcher(text).replaceFirst(m -> (m.group(1) == null ? "" : m.group(1)) + "***@");
+    s = WORD_PORT.matcher(s).replaceFirst(m -> Matcher.quoteReplacement(m.group(1) + ":***"));
     int query = s.indexOf('?');
     int fragment = s.indexOf('#');
     int cut = query >= 0 ? query : fragment;

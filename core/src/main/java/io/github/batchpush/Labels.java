@@ -1,7 +1,9 @@
 package io.github.batchpush;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -49,17 +51,36 @@ public final class Labels {
 
   /**
    * Comma-separated {@code key=value} labels, in order; blank parts are skipped and each part is trimmed, so
-   * {@code "team=data, env=prod,"} works. A later label wins over an earlier one with the same key.
+   * {@code "team=data, env=prod,"} works.
    *
-   * @throws IllegalArgumentException naming the first part that is not a valid label
+   * @throws IllegalArgumentException naming the first part that is not a valid label, or a key given twice
    */
   public static Map<String, String> labels(String assignments) {
     Objects.requireNonNull(assignments, "labels == null");
-    Map<String, String> labels = new LinkedHashMap<>();
+    List<String> parts = new ArrayList<>();
     for (String part : assignments.split(",")) {
       if (!part.isBlank()) {
-        Map.Entry<String, String> label = label(part.trim());
-        labels.put(label.getKey(), label.getValue());
+        parts.add(part.trim());
+      }
+    }
+    return labels(parts);
+  }
+
+  /**
+   * {@code key=value} labels given one by one (a repeated {@code --label}), in order.
+   *
+   * @throws IllegalArgumentException naming the first that is not a valid label, or a key given twice: which of two
+   *     values is meant is the user's to say, not a rule's to guess
+   */
+  public static Map<String, String> labels(List<String> assignments) {
+    Objects.requireNonNull(assignments, "labels == null");
+    Map<String, String> labels = new LinkedHashMap<>();
+    for (String assignment : assignments) {
+      Map.Entry<String, String> label = label(assignment);
+      String earlier = labels.putIfAbsent(label.getKey(), label.getValue());
+      if (earlier != null) {
+        throw new IllegalArgumentException("Invalid labels: '" + label.getKey() + "' is given twice ("
+            + label.getKey() + "=" + earlier + ", " + assignment + "); give each label once");
       }
     }
     return Collections.unmodifiableMap(labels);

@@ -22,6 +22,13 @@ class GatewayUrlTest {
           + "and '.'; no '_'), e.g. http://localhost:9091)",
       "http://u:p ss@gw:9091|Invalid gateway URL: 'http://***@gw:9091' (Illegal character in authority; "
           + "e.g. http://localhost:9091)",
+      // Review L4: without the '@' and host, the password reads as a port, and was echoed whole.
+      "http://admin:S3CRET|Invalid gateway URL: 'http://admin:***' (no valid host name (letters, digits, '-' and "
+          + "'.'; no '_'), e.g. http://localhost:9091)",
+      "admin:S3CRET|Invalid gateway URL: 'admin:***' (no scheme; write it with http:// or https://, e.g. "
+          + "http://admin:***)",
+      "https://admin:S3CRET/pgw|Invalid gateway URL: 'https://admin:***/pgw' (no valid host name (letters, digits, "
+          + "'-' and '.'; no '_'), e.g. http://localhost:9091)",
   })
   void credentialsInAUrlAreMaskedWhateverTheParseError(String text, String message) {
     assertThatThrownBy(() -> GatewayUrl.parse(text)).isInstanceOf(IllegalArgumentException.class)

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -153,11 +154,35 @@ class SettingsTest {
   @Test
   void labelsParseOneOrManyAssignments() {
     assertThat(Labels.label("q=a=b")).isEqualTo(Map.entry("q", "a=b"));
-    assertThat(Labels.labels(" team=data, env=prod,,env=test ")).containsExactly(Map.entry("team", "data"),
-        Map.entry("env", "test"));
+    assertThat(Labels.labels(" team=data, env=prod,, ")).containsExactly(Map.entry("team", "data"),
+        Map.entry("env", "prod"));
+    assertThat(Labels.labels(List.of("team=data", "path=/a,b"))).containsExactly(Map.entry("team", "data"),
+        Map.entry("path", "/a,b"));
     assertThat(Labels.labels("")).isEmpty();
     assertInvalid(() -> Labels.labels("team=data,step=x"),
         "Invalid label name: 'step' (reserved for step gauges; pick another name)");
+  }
+
+  // Review L6: BATCHPUSH_GATEWAY= (a template that expanded to nothing) pushed to localhost:9091 without a word.
+  @Test
+  void aVariableSetToNothingIsRefusedUnlessTheSettingIsGivenAfterwards() {
+    assertInvalid(() -> BatchPush.builder().environment(Map.of("BATCHPUSH_GATEWAY", " ")).build(),
+        "BATCHPUSH_GATEWAY is set but empty: give it a value, or unset it for the default (http://localhost:9091)");
+    assertInvalid(() -> toSomeGateway().environment(Map.of("BATCHPUSH_TEXTFILE_DIR", "")).build(),
+        "BATCHPUSH_TEXTFILE_DIR is set but empty: give it a value, or unset it");
+    BatchPush given = BatchPush.builder().environment(Map.of("BATCHPUSH_GATEWAY", "", "BATCHPUSH_SPOOL_DIR", "",
+        "BATCHPUSH_LABELS", "")).set(Setting.GATEWAY, "http://127.0.0.1:9", "--gateway").noSpool().build();
+    assertThat(given.gateway()).isEqualTo(URI.create("http://127.0.0.1:9"));
+    assertThat(given.labels()).isEmpty();
+  }
+
+  // Review L6: `--label env=prod --label env=test` and BATCHPUSH_LABELS=env=prod,env=test silently kept the last.
+  @Test
+  void aLabelGivenTwiceInOnePlaceIsRefusedWithBothValues() {
+    assertInvalid(() -> Labels.labels("env=prod, team=data, env=test"),
+        "Invalid labels: 'env' is given twice (env=prod, env=test); give each label once");
+    assertInvalid(() -> Labels.labels(List.of("env=prod", "env=prod")),
+        "Invalid labels: 'env' is given twice (env=prod, env=prod); give each label once");
   }
 
   @Test
