@@ -79,6 +79,7 @@ public final class BatchPush {
   private final int spoolMaxRuns;
   private final Duration spoolMaxAge;
   private final Path textfileDirectory;
+  private final Path lockDirectory;
   private final Clock clock;
   /** Built by library code, not by a face (the CLI, Spring), which reports the spool its own way. */
   private final boolean library;
@@ -104,6 +105,7 @@ public final class BatchPush {
     this.spoolMaxRuns = b.spoolMaxRuns;
     this.spoolMaxAge = b.spoolMaxAge;
     this.textfileDirectory = b.textfileDirectory;
+    this.lockDirectory = b.lockDirectory != null ? b.lockDirectory : RunLock.defaultDirectory(System.getenv());
     this.clock = b.clock;
     this.library = !b.namedByFace;
     this.delivery = gateway == null ? null : new Delivery(new PushgatewaySink(gateway, credentials.authorization(),
@@ -190,6 +192,52 @@ public final class BatchPush {
   public void delete(String job) {
     MetricNames.checkJobName(job);
     requireGateway().delete(job, labels, deadlineFromNow());
+  }
+
+  /**
+   * Takes this host's overlap lock of {@code job}'s group (the job plus this instance's labels), waiting up to
+   * {@code wait} while another run of the group holds it: so that at most one run of the group runs at a time. Close
+   * it once the run is pushed; when it was not {@link RunLock#acquired() acquired}, record the skip with {@link
+   * #skipped(String)}.
+   *
+   * <pre>{@code
+   * try (RunLock lock = push.lock("nightly_report", Duration.ZERO)) {
+   *   if (!lock.acquired()) {
+   *     push.skipped("nightly_report");
+   *     return;
+   *   }
+   *   try (JobRun run = push.start("nightly_report")) { ... }
+   * }
+   * }</pre>
+   *
+   * <p>The lock is a file in the {@link Builder#lockDirectory lock directory}, locked by the OS: the kernel releases
+   * it when this process ends, however it ends, and a file left behind never blocks. It is per user unless users
+   * share a lock directory they can all write.
+   *
+   * @throws IllegalStateException naming the file and the fix when the lock directory cannot be used
+   * @throws IllegalArgumentException for an empty job name or a negative wait
+   */
+  public RunLock lock(String job, Duration wait) {
+    MetricNames.checkJobName(job);
+    Objects.requireNonNull(wait, "wait == null");
+    if (wait.isNegative()) {
+      throw new IllegalArgumentException("Invalid wait: " + wait + " (must not be negative)");
+    }
+    return RunLock.take(lockDirectory, job, labels, wait, clock.instant());
+  }
+
+  /**
+   * Records that a run of {@code job} was skipped because the previous one still ran: pushes
+   * {@code <prefix>_last_skip_timestamp_seconds} (now) to the group with one POST, which changes nothing else of the
+   * group (nor of its textfile). Delivered like a run: spooled when the gateway cannot take it, a problem logged (and
+   * thrown in {@link Builder#strict strict} mode).
+   */
+  public void skipped(String job) {
+    MetricNames.checkJobName(job);
+    Instant now = clock.instant();
+    finish(new Push(metricPrefix, job, labels, List.of(new Push.Sample(MetricNames.name(metricPrefix,
+        MetricNames.LAST_SKIP), MetricNames.help(MetricNames.LAST_SKIP), null, null, now.toEpochMilli() / 1000.0)),
+        now));
   }
 
   /**
@@ -321,6 +369,11 @@ public final class BatchPush {
     return textfileDirectory;
   }
 
+  /** The directory of this host's overlap locks of runs ({@link #lock}). */
+  public Path lockDirectory() {
+    return lockDirectory;
+  }
+
   Clock clock() {
     return clock;
   }
@@ -428,6 +481,7 @@ public final class BatchPush {
     private int spoolMaxRuns = Defaults.SPOOL_MAX_RUNS;
     private Duration spoolMaxAge = Defaults.spoolMaxAge();
     private Path textfileDirectory;
+    private Path lockDirectory;
     private Clock clock = Clock.systemUTC();
     /** What each setting was last set through (an environment variable, an option), for messages. */
     private final Map<Setting, String> keys = new EnumMap<>(Setting.class);
@@ -464,6 +518,7 @@ public final class BatchPush {
       spoolMaxRuns = p.spoolMaxRuns;
       spoolMaxAge = p.spoolMaxAge;
       textfileDirectory = p.textfileDirectory;
+      lockDirectory = p.lockDirectory;
       clock = p.clock;
     }
 
@@ -639,6 +694,15 @@ public final class BatchPush {
       return this;
     }
 
+    /**
+     * Where {@link BatchPush#lock} keeps its lock files; default {@code $XDG_STATE_HOME/batchpush/locks}, else
+     * {@code ~/.local/state/batchpush/locks}, or {@code BATCHPUSH_LOCK_DIR} when {@link #environment} sets it.
+     */
+    public Builder lockDirectory(Path directory) {
+      this.lockDirectory = Objects.requireNonNull(directory, "lockDirectory == null");
+      return this;
+    }
+
     /** The clock runs are timed with; for tests. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock == null");
@@ -678,9 +742,10 @@ public final class BatchPush {
     }
 
     /**
-     * Applies the {@code BATCHPUSH_*} variables present in {@code env} (see {@link Setting}); absent or blank ones
-     * leave the builder as it is. Unless a face gave its own {@link #keyNames}, messages then name every setting by
-     * its variable ("BATCHPUSH_USERNAME needs a password: set BATCHPUSH_PASSWORD_FILE or BATCHPUSH_PASSWORD").
+     * Applies the {@code BATCHPUSH_*} variables present in {@code env} (see {@link Setting}, and {@link
+     * Defaults#LOCK_DIRECTORY_VARIABLE}); absent or blank ones leave the builder as it is. Unless a face gave its own
+     * {@link #keyNames}, messages then name every setting by its variable ("BATCHPUSH_USERNAME needs a password: set
+     * BATCHPUSH_PASSWORD_FILE or BATCHPUSH_PASSWORD").
      *
      * @throws IllegalArgumentException naming the variable and the value (never a secret's value)
      */
@@ -693,6 +758,10 @@ public final class BatchPush {
         if (value != null && !value.isBlank()) {
           set(setting, value, setting.environmentVariable());
         }
+      }
+      Path locks = RunLock.fromEnvironment(env);
+      if (locks != null) {
+        lockDirectory(locks);
       }
       return this;
     }

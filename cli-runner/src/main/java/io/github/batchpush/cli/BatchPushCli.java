@@ -23,13 +23,14 @@ import picocli.CommandLine.Spec;
  * }</pre>
  *
  * <p>Exit codes follow coreutils' {@code timeout} and {@code env}: COMMAND's own code, 124 on timeout, 125 when
- * batchpush itself could not start the run, 126/127 when COMMAND cannot be executed or found, 128+N on signal N.
+ * batchpush itself could not start the run, 126/127 when COMMAND cannot be executed or found, 128+N on signal N;
+ * and 193 when {@code --lock} skipped the run (see the README for why 193).
  */
 @Command(name = "batchpush", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     subcommands = {RunCommand.class, RegisterCommand.class, DeleteCommand.class, FlushCommand.class},
     description = "Runs batch jobs and pushes what happened to a Prometheus Pushgateway.",
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
-        "0:success", "125:bad usage: no or unknown command", "1-127, 128+N:see the command's --help"})
+        "0:success", "125:bad usage: no or unknown command", "1-127, 128+N, 193:see the command's --help"})
 public final class BatchPushCli implements Callable<Integer> {
   /** COMMAND ran longer than --timeout. */
   static final int TIMED_OUT = 124;
@@ -39,6 +40,11 @@ public final class BatchPushCli implements Callable<Integer> {
   static final int NOT_EXECUTABLE = 126;
   /** COMMAND was not found. */
   static final int NOT_FOUND = 127;
+  /**
+   * --lock: the previous run still held the lock, so this one was skipped and COMMAND did not run. Not COMMAND's usual
+   * range (0-123), nor 124-127, nor 128+N for any of Linux's 64 signals (129-192), nor systemd's own 200-243.
+   */
+  static final int SKIPPED = 193;
 
   private static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
 

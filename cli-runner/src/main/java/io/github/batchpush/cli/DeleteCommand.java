@@ -60,9 +60,7 @@ final class DeleteCommand implements Callable<Integer> {
       console.error("deleting the group of " + job + " failed: " + Console.describe(e));
       return 1;
     }
-    StringBuilder group = new StringBuilder("job=").append(job);
-    push.labels().forEach((name, value) -> group.append(' ').append(name).append('=').append(value));
-    console.info("deleted group " + group + " from " + push.gateway());
+    console.info("deleted group " + Console.group(job, push.labels()) + " from " + push.gateway());
     return 0;
   }
 }

@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -91,10 +89,7 @@ final class RegisterCommand implements Callable<Integer> {
       console.error("registering " + job + " failed: " + Console.describe(e));
       return 1;
     }
-    String group = Stream.concat(Stream.of("job=" + job),
-        push.labels().entrySet().stream().map(label -> label.getKey() + "=" + label.getValue()))
-        .collect(Collectors.joining(" "));
-    console.info("registered group " + group + " on " + push.gateway() + ": max age "
+    console.info("registered group " + Console.group(job, push.labels()) + " on " + push.gateway() + ": max age "
         + maxAge.toString().substring(2).toLowerCase(Locale.ROOT) + ", counted from "
         + since.truncatedTo(ChronoUnit.SECONDS) + " until its first success");
     return 0;

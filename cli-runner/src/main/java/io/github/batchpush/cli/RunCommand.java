@@ -4,6 +4,7 @@ import io.github.batchpush.BatchPush;
 import io.github.batchpush.Defaults;
 import io.github.batchpush.Durations;
 import io.github.batchpush.JobRun;
+import io.github.batchpush.RunLock;
 import io.github.batchpush.Setting;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +32,11 @@ import picocli.CommandLine.Spec;
             + "pushes the failed run and exits with COMMAND's code. Sent before COMMAND started or after it ended, "
             + "they end batchpush within 2s. SIGQUIT to batchpush is ignored (a terminal's Ctrl-\\ reaches "
             + "COMMAND directly). A push problem is reported on stderr and "
-            + "never changes the exit code; an undelivered run is spooled and delivered by the next push."},
+            + "never changes the exit code; an undelivered run is spooled and delivered by the next push.",
+        "",
+        "With --lock, at most one run of the group runs at a time on this host: a run that finds the previous one "
+            + "still running waits up to --lock-wait, then is skipped (COMMAND does not run; the skip is pushed as "
+            + "<prefix>_last_skip_timestamp_seconds, nothing else of the group changes) and exits 193."},
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
         "0:COMMAND succeeded.",
         "1-123:COMMAND's own exit code.",
@@ -40,12 +45,16 @@ import picocli.CommandLine.Spec;
             + "this user cannot write); COMMAND did not run.",
         "126:COMMAND was found but is not executable.",
         "127:COMMAND was not found.",
-        "128+N:COMMAND was killed by signal N (137: KILL, 143: TERM)."},
+        "128+N:COMMAND was killed by signal N (137: KILL, 143: TERM).",
+        "193:--lock: the previous run still held the lock after --lock-wait; this run was skipped and COMMAND did "
+            + "not run."},
     footerHeading = "%nExample:%n",
     footer = "  batchpush run --job backup --timeout 2h -- /usr/local/bin/backup.sh --full")
 final class RunCommand implements Callable<Integer> {
   /** How long COMMAND gets between TERM and KILL on timeout; supervising COMMAND is the command line's alone. */
   static final String DEFAULT_KILL_AFTER = "10s";
+  /** How long one look at a held lock waits: a signal during --lock-wait is noticed within it. */
+  private static final long LOCK_LOOK_NANOS = Duration.ofMillis(100).toNanos();
 
   @Spec
   CommandSpec spec;
@@ -73,6 +82,18 @@ final class RunCommand implements Callable<Integer> {
       description = "Freshness SLO: how old the last success may get before alerts fire; pushed as "
           + "<prefix>_max_age_seconds.")
   Duration maxAge;
+
+  @Option(names = "--lock",
+      description = "At most one run of this job and labels at a time on this host: while the previous run holds "
+          + "the lock (a file in env BATCHPUSH_LOCK_DIR; default: " + Defaults.LOCK_DIRECTORY + "), wait up to "
+          + "--lock-wait, then skip this run and exit 193. Pair it with a --timeout shorter than the schedule's "
+          + "interval, or a hung run skips every later one.")
+  boolean lock;
+
+  @Option(names = "--lock-wait", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "With --lock: how long to wait for the previous run to end before skipping this one (default: "
+          + "0s, skip at once). COMMAND's --timeout starts when it starts, after the wait.")
+  Duration lockWait;
 
   @Option(names = "--push-start", description = "Also push the start time when COMMAND starts, to alert on hung runs.")
   boolean pushStart;
@@ -110,9 +131,11 @@ final class RunCommand implements Callable<Integer> {
     Argv argv = ((BatchPushCli) spec.root().userObject()).argv();
     CommandArgv commandArgv = new CommandArgv(command, argv.bytesOf(command), CommandArgv.secretVariables());
     Supervisor supervisor = new Supervisor(commandArgv, job, timeout, grace, console).handleSignals();
+    BatchPush push;
+    RunLock runLock = null;
     JobRun run;
     try {
-      BatchPush push = batchPush(System.getenv());
+      push = batchPush(System.getenv());
       List<String> problems = push.preflight();
       if (!problems.isEmpty()) {
         problems.forEach(problem -> console.error(problem + ", or run without a spool: --no-spool"));
@@ -120,6 +143,12 @@ final class RunCommand implements Callable<Integer> {
       }
       supervisor.ifCutShort(push.spoolDirectory() != null ? "the spool's next delivery sends it"
           : "without a spool it is lost");
+      if (lock) {
+        runLock = awaitLock(push, supervisor);
+        if (!runLock.acquired() && !supervisor.toldToStop()) {
+          return skip(push, runLock, console);
+        }
+      }
       run = push.start(job);
     } catch (IllegalArgumentException | IllegalStateException e) {
       console.error(e.getMessage());
@@ -129,6 +158,17 @@ final class RunCommand implements Callable<Integer> {
       console.error("cannot start the run of " + job + ": " + Console.describe(e));
       return BatchPushCli.USAGE;
     }
+    try {
+      return superviseAndPush(supervisor, run, console);
+    } finally {
+      // Only once the run is pushed: a next run must not push before this one and be overwritten by it.
+      if (runLock != null) {
+        runLock.close();
+      }
+    }
+  }
+
+  private int superviseAndPush(Supervisor supervisor, JobRun run, Console console) {
     Supervisor.Outcome outcome = supervisor.run();
     try {
       if (outcome.recordedCode == 0) {
@@ -142,6 +182,38 @@ final class RunCommand implements Callable<Integer> {
       console.error("pushing the run of " + job + " failed: " + Console.describe(e));
     }
     return outcome.exitCode;
+  }
+
+  /**
+   * The group's lock, held or not after --lock-wait; the wait is taken in slices, so that a TERM, INT or HUP ends it
+   * at once (COMMAND is then not started, as for any signal before it starts).
+   */
+  private RunLock awaitLock(BatchPush push, Supervisor supervisor) {
+    long end = System.nanoTime() + (lockWait == null ? 0 : lockWait.toNanos());
+    RunLock attempt = push.lock(job, untilNextLook(end));
+    while (!attempt.acquired() && System.nanoTime() < end && !supervisor.toldToStop()) {
+      attempt = push.lock(job, untilNextLook(end));
+    }
+    return attempt;
+  }
+
+  private static Duration untilNextLook(long endNanos) {
+    return Duration.ofNanos(Math.max(0, Math.min(endNanos - System.nanoTime(), LOCK_LOOK_NANOS)));
+  }
+
+  /** The previous run still holds the lock: COMMAND does not run; the skip is pushed and said in one line. */
+  private int skip(BatchPush push, RunLock runLock, Console console) {
+    String holder = runLock.holder() == null ? "" : " (" + runLock.holder() + ")";
+    String waited = lockWait == null || lockWait.isZero() ? " still holds" : " still held";
+    String after = lockWait == null || lockWait.isZero() ? "" : " after " + Supervisor.describe(lockWait);
+    console.info("skipped this run of " + Console.group(job, push.labels()) + ": the previous one" + holder + waited
+        + " the lock " + runLock.file() + after);
+    try {
+      push.skipped(job);
+    } catch (RuntimeException | Error e) {
+      console.error("pushing the skip of " + job + " failed: " + Console.describe(e));
+    }
+    return BatchPushCli.SKIPPED;
   }
 
   BatchPush batchPush(Map<String, String> env) {
@@ -162,6 +234,9 @@ final class RunCommand implements Callable<Integer> {
     }
     if (killAfter != null && killAfter.isZero()) {
       throw new IllegalArgumentException("Invalid --kill-after: 0s (give COMMAND a moment to clean up, e.g. 10s)");
+    }
+    if (lockWait != null && !lock) {
+      throw new IllegalArgumentException("--lock-wait needs --lock: add --lock, or leave --lock-wait out");
     }
     if (timeout != null && timeout.isZero()) {
       throw new IllegalArgumentException("Invalid --timeout: 0s (must be positive, e.g. 2h)");

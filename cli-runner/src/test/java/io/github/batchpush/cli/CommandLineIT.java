@@ -29,15 +29,16 @@ class CommandLineIT {
 
     assertThat(r.exitCode()).isZero();
     assertThat(r.stdout())
-        .contains("[--] COMMAND [ARGS...]")
+        .containsPattern("\\[--] COMMAND\\s+\\[ARGS\\.\\.\\.]") // the synopsis may wrap between the two
         .contains("BATCHPUSH_GATEWAY", "BATCHPUSH_USERNAME", "BATCHPUSH_PASSWORD", "BATCHPUSH_BEARER_TOKEN",
-            "BATCHPUSH_SPOOL_DIR", "BATCHPUSH_TEXTFILE_DIR", "BATCHPUSH_DEADLINE")
+            "BATCHPUSH_SPOOL_DIR", "BATCHPUSH_TEXTFILE_DIR", "BATCHPUSH_DEADLINE", "BATCHPUSH_LOCK_DIR")
         .contains("Exit codes:")
         .containsPattern("124 +COMMAND ran longer than --timeout and was stopped.")
         .containsPattern("125 +batchpush could not start the run")
         .containsPattern("126 +COMMAND was found but is not executable.")
         .containsPattern("127 +COMMAND was not found.")
-        .containsPattern("128\\+N +COMMAND was killed by signal N");
+        .containsPattern("128\\+N +COMMAND was killed by signal N")
+        .containsPattern("193 +--lock: the previous run still held the lock after --lock-wait;");
   }
 
   @Test
