@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -192,6 +193,41 @@ public final class BatchPush {
   public void delete(String job) {
     MetricNames.checkJobName(job);
     requireGateway().delete(job, labels, deadlineFromNow());
+  }
+
+  /**
+   * The gateway's groups that nothing has pushed to for longer than {@code olderThan}, among those whose job matches
+   * {@code jobs} as a whole: for cleaning up the groups of jobs that were retired or renamed, which the gateway keeps
+   * for ever. A group that declares a max age ({@code <prefix>_max_age_seconds}) is stale too but kept unless
+   * {@code includeMaxAge}: deleting it would silence the freshness alert that says its job stopped. One read of
+   * {@code GET <gateway>/api/v1/metrics}, bounded by the {@link Builder#deadline deadline}; nothing is deleted.
+   *
+   * <pre>{@code
+   * StaleGroups stale = push.staleGroups(Duration.ofDays(30), Pattern.compile(".*"), false);
+   * stale.toDelete().forEach(push::delete);
+   * }</pre>
+   *
+   * @throws PushException when the gateway could not be reached, refused, or answered with something else
+   * @throws IllegalStateException when this instance writes textfiles only (no gateway)
+   * @throws IllegalArgumentException for a duration that is not positive
+   */
+  public StaleGroups staleGroups(Duration olderThan, Pattern jobs, boolean includeMaxAge) {
+    Builder.positive(olderThan, "olderThan");
+    Objects.requireNonNull(jobs, "jobs == null");
+    requireGateway();
+    List<GatewayGroup> groups = new GatewayReader(this).groups(MetricNames.name(metricPrefix, MetricNames.MAX_AGE),
+        deadlineFromNow(), "gc");
+    return StaleGroups.of(groups, clock.instant(), olderThan, jobs, includeMaxAge);
+  }
+
+  /**
+   * Removes exactly {@code group} from the gateway, whatever labels it has, with all its metrics.
+   *
+   * @throws PushException when the gateway could not be reached or refused
+   */
+  public void delete(GatewayGroup group) {
+    Objects.requireNonNull(group, "group == null");
+    requireGateway().delete(group.job(), group.labels(), deadlineFromNow());
   }
 
   /**

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
  * batchpush run --job nightly_backup --label team=ops --timeout 2h -- /usr/local/bin/backup.sh --full
  * batchpush delete --job nightly_backup --label team=ops
  * batchpush flush
+ * batchpush gc --older-than 30d --dry-run
  * batchpush help run
  * }</pre>
  *
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
  * and 193 when {@code --lock} skipped the run (see the README for why 193).
  */
 @Command(name = "batchpush", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    subcommands = {RunCommand.class, RegisterCommand.class, DeleteCommand.class, FlushCommand.class},
+    subcommands = {RunCommand.class, RegisterCommand.class, DeleteCommand.class, FlushCommand.class, GcCommand.class},
     description = "Runs batch jobs and pushes what happened to a Prometheus Pushgateway.",
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
         "0:success", "125:bad usage: no or unknown command", "1-127, 128+N, 193:see the command's --help"})
@@ -131,7 +132,7 @@ public final class BatchPushCli implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    err.println("batchpush: which command? (run, register, delete, flush or help; see 'batchpush --help')");
+    err.println("batchpush: which command? (run, register, delete, flush, gc or help; see 'batchpush --help')");
     return USAGE;
   }
 

@@ -70,10 +70,7 @@ final class RegisterCommand implements Callable<Integer> {
     BatchPush push;
     Instant since;
     try {
-      if (maxAge == null || maxAge.isZero()) {
-        throw new IllegalArgumentException("Invalid --max-age: '" + (maxAge == null ? "" : "0s")
-            + "' (give the job's freshness SLO, e.g. 26h)");
-      }
+      DurationConverter.required(maxAge, "--max-age", "give the job's freshness SLO, e.g. 26h");
       BatchPush.Builder b = connection.builder(System.getenv(), true).noSpool();
       labels.forEach(b::label);
       ConnectionOptions.given(b, Setting.METRIC_PREFIX, metricPrefix);

@@ -17,7 +17,7 @@ class CommandLineIT {
 
   @Test
   void everyCommandHasHelpAndVersion() {
-    for (String command : new String[] {"run", "delete", "flush"}) {
+    for (String command : new String[] {"run", "delete", "flush", "gc"}) {
       assertThat(batchpush(command, "--help").run().stdout()).as(command).contains("Usage: batchpush " + command);
       assertThat(batchpush(command, "--version").run().stdout()).as(command).startsWith("batchpush 0.1.0");
     }
@@ -92,7 +92,7 @@ class CommandLineIT {
     Launch.Result run = batchpush("help", "run").run();
 
     assertThat(all.exitCode()).isZero();
-    assertThat(all.stdout()).startsWith("Usage: batchpush [-hV] [COMMAND]").contains("run", "delete", "flush");
+    assertThat(all.stdout()).startsWith("Usage: batchpush [-hV] [COMMAND]").contains("run", "delete", "flush", "gc");
     assertThat(run.exitCode()).isZero();
     assertThat(run.stdout()).isEqualTo(batchpush("run", "--help").run().stdout());
   }
@@ -103,6 +103,6 @@ class CommandLineIT {
 
     assertThat(r.exitCode()).isEqualTo(125);
     assertThat(r.stderr())
-        .isEqualTo("batchpush: which command? (run, register, delete, flush or help; see 'batchpush --help')\n");
+        .isEqualTo("batchpush: which command? (run, register, delete, flush, gc or help; see 'batchpush --help')\n");
   }
 }
