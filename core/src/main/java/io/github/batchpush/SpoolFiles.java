@@ -2,15 +2,11 @@ package io.github.batchpush;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -125,41 +121,19 @@ final class SpoolFiles {
   }
 
   /**
-   * The text of a regular file of at most {@code limit} bytes, without following a link. The file's type and size
-   * are checked before opening it, and the size again through the opened channel.
-   *
-   * <p>A FIFO swapped in between the check and the {@code open()} would still block it: NIO cannot open without
-   * blocking. The spool's directories are their owner's alone, and the swap would have to fall between two system
-   * calls; that is accepted.
+   * The text of a regular file of at most {@code limit} bytes, without following a link (see {@link RegularFiles}).
    *
    * @throws UnreadableException for a special file, a link, or a file past the limit
    */
   static String readText(Path file, int limit) throws IOException {
-    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    if (!attributes.isRegularFile()) {
-      throw new UnreadableException("not a regular file (" + kind(attributes) + ")");
-    }
-    checkSize(attributes.size(), limit);
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      checkSize(channel.size(), limit);
-      ByteBuffer buffer = ByteBuffer.allocate((int) channel.size() + 1);
-      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
-        // to the end, or one byte past the size it had: at most limit + 1 bytes either way
-      }
-      checkSize(buffer.position(), limit);
-      return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+    try {
+      return new String(RegularFiles.read(file, limit, LinkOption.NOFOLLOW_LINKS), StandardCharsets.UTF_8);
+    } catch (RegularFiles.Refused e) {
+      throw new UnreadableException(e.kind() != null ? e.getMessage()
+          : "too large (" + e.size() + " bytes; a spool file has at most " + limit + ")");
     }
   }
 
-  private static void checkSize(long size, int limit) throws UnreadableException {
-    if (size > limit) {
-      throw new UnreadableException("too large (" + size + " bytes; a spool file has at most " + limit + ")");
-    }
-  }
-
-  private static String kind(BasicFileAttributes a) {
-    return a.isSymbolicLink() ? "a symbolic link" : a.isDirectory() ? "a directory" : "a FIFO, socket or device";
-  }
 
   /**
    * Checks what simpleclient and the gateway's path would refuse, so that a malformed file is found when it is read

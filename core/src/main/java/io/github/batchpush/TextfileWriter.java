@@ -6,6 +6,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a run to {@code DIR/<name>.prom} for node_exporter's textfile collector. The file is written under a
@@ -25,6 +28,9 @@ import java.util.Set;
  * each other's metrics.
  */
 final class TextfileWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(TextfileWriter.class);
+  /** A file this writer left holds one run's gauges: a few KiB. */
+  private static final int MAX_PREVIOUS_BYTES = 1 << 20;
   private final Path directory;
 
   TextfileWriter(Path directory) {
@@ -76,17 +82,22 @@ final class TextfileWriter {
    * but the last skip after a skip).
    */
   private static String familiesNotIn(Push push, Path file) throws IOException {
-    List<String> lines;
+    String text;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      text = new String(RegularFiles.read(file, MAX_PREVIOUS_BYTES, LinkOption.NOFOLLOW_LINKS),
+          StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
+      return "";
+    } catch (RegularFiles.Refused e) {
+      // Not a file this writer left (a FIFO, a link, something huge): the rename below replaces it.
+      LOG.warn("batchpush: ignoring {} when writing {}: {}", file, push.group(), e.getMessage());
       return "";
     }
     Set<String> pushed = new HashSet<>();
     push.samples.forEach(s -> pushed.add(s.name));
     StringBuilder kept = new StringBuilder();
-    for (String line : lines) {
-      if (!pushed.contains(familyOf(line))) {
+    for (String line : text.split("\n")) {
+      if (!line.isEmpty() && !pushed.contains(familyOf(line))) {
         kept.append(line).append('\n');
       }
     }

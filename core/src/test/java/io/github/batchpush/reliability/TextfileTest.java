@@ -1,6 +1,7 @@
 package io.github.batchpush.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.github.batchpush.BatchPush;
@@ -54,6 +55,19 @@ class TextfileTest {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
     }
+  }
+
+  @Test
+  void aFifoWhereTheJobsFileGoesNeitherHangsTheRunNorStopsItsFile() throws Exception {
+    Path fifo = dir.resolve("fifo_job.prom");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+    assertThat(mkfifo.waitFor()).isZero();
+
+    // A failed run reads the previous file for its last success.
+    assertTimeoutPreemptively(Duration.ofSeconds(20), () -> run(textfileOnly(), "fifo_job", 3));
+
+    assertThat(Files.isRegularFile(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isTrue();
+    assertThat(Files.readString(fifo)).contains("batch_job_exit_code{job=\"fifo_job\"} 3");
   }
 
   @Test
