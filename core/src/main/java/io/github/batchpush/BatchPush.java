@@ -77,6 +77,8 @@ public final class BatchPush {
   private final Path spoolDirectory;
   /** How the user set the spool directory, for {@link #preflight()}'s fix. */
   private final String spoolKey;
+  /** How the user sets the CA file, for the fix of a TLS failure. */
+  private final String caKey;
   private final int spoolMaxRuns;
   private final Duration spoolMaxAge;
   private final Path textfileDirectory;
@@ -116,6 +118,7 @@ public final class BatchPush {
             spoolMaxRuns, spoolMaxAge, clock);
     this.spoolDirectory = spool == null ? null : spool.directory();
     this.spoolKey = b.key(Setting.SPOOL_DIR);
+    this.caKey = b.key(Setting.CA_CERT);
     this.textfile = textfileDirectory == null ? null : new TextfileWriter(textfileDirectory);
   }
 
@@ -183,6 +186,50 @@ public final class BatchPush {
     MetricNames.checkJobName(job);
     Builder.positive(maxAge, "maxAge");
     return Registration.declare(this, requireGateway(), job, maxAge, deadlineFromNow());
+  }
+
+  /**
+   * Reads the gateway, pushing nothing, as a check before a job's first night: one GET of its {@code /metrics}, as
+   * {@link #register} reads it, with this instance's URL, CA, credentials and timeouts, within the {@link
+   * Builder#deadline deadline}. It proves that the gateway is reachable and takes the credentials, and tells which
+   * Pushgateway it is ({@link GatewayProbe#version()}) and how long it took.
+   *
+   * <pre>{@code
+   * GatewayProbe probe = push.probe();
+   * System.out.println("Pushgateway " + probe.version() + " answered in " + probe.elapsed().toMillis() + " ms");
+   * }</pre>
+   *
+   * @throws GatewayUnreachableException when no answer comes in time (refused, a TLS failure, a hang)
+   * @throws GatewayRejectedException when the gateway answers with an error status (401 for wrong credentials)
+   * @throws IllegalStateException when this instance writes textfiles only (no gateway)
+   */
+  public GatewayProbe probe() {
+    requireGateway();
+    return GatewayProbe.read(this, null, deadlineFromNow());
+  }
+
+  /**
+   * As {@link #probe()}, and reads what the group {@code job=<job>} plus this instance's labels holds of what the
+   * shipped alert rules look at: whether it exists, its max age, registration, last success and completion, and
+   * whether the gateway rejected the latest push to it; {@link GatewayProbe#noRecentSuccessAt()} tells when the
+   * freshness alert fires unless a run succeeds first, or that it cannot fire at all.
+   *
+   * <pre>{@code
+   * GatewayProbe probe = push.probe("nightly_report");
+   * if (probe.noRecentSuccessAt() == null) {
+   *   System.err.println("nightly_report would not page if it never ran: register it with its max age");
+   * }
+   * }</pre>
+   *
+   * @throws GatewayUnreachableException when no answer comes in time (refused, a TLS failure, a hang)
+   * @throws GatewayRejectedException when the gateway answers with an error status (401 for wrong credentials)
+   * @throws IllegalStateException when this instance writes textfiles only (no gateway)
+   * @throws IllegalArgumentException for an empty job name
+   */
+  public GatewayProbe probe(String job) {
+    MetricNames.checkJobName(job);
+    requireGateway();
+    return GatewayProbe.read(this, job, deadlineFromNow());
   }
 
   /**
@@ -298,23 +345,39 @@ public final class BatchPush {
   }
 
   private SpoolReport replay(String adoptFrom) {
-    return replay(adoptFrom, deadlineFromNow());
-  }
-
-  private SpoolReport replay(String adoptFrom, long deadlineNanos) {
     if (spool == null) {
       return SpoolReport.EMPTY;
     }
-    return spool.replay(requireGateway(), deadlineNanos, adoptFrom);
+    return spool.replay(requireGateway(), deadlineFromNow(), adoptFrom);
   }
 
   /**
-   * What waits in the spool, for which gateways, without sending anything: a replay whose deadline has passed takes
-   * the lock only if it is free, stops before its first send, and counts the runs left. (The spool has no read-only
-   * census of its own; when it gets one, this is the one place to call it.)
+   * What waits in the spool, without sending or changing anything: {@link SpoolReport#remaining()} runs for this
+   * gateway, {@link SpoolReport#otherGateways()} for others (jobs sharing the spool that push elsewhere, or this
+   * job's runs from before a change of the gateway's URL). It only lists the spool's directories, and reads the
+   * journal (the run of a delivery killed while pushing) when no delivery holds the spool's lock, which it never
+   * waits for; a delivery running meanwhile may be sending some of the runs counted.
+   *
+   * <pre>{@code
+   * SpoolReport backlog = push.spoolBacklog();
+   * if (backlog.remaining() > 0) {
+   *   System.out.println(backlog.remaining() + " runs wait for " + push.gateway() + "; push.flush() sends them now");
+   * }
+   * }</pre>
+   *
+   * @return an empty report without a spool, or when its directory does not exist yet; when the spool cannot be
+   *     read, a report whose {@link SpoolReport#failure()} says why
    */
-  private SpoolReport spoolCensus() {
-    return replay(null, System.nanoTime());
+  public SpoolReport spoolBacklog() {
+    if (spool == null) {
+      return SpoolReport.EMPTY;
+    }
+    try {
+      return SpoolCensus.count(spool, delivery.gateway());
+    } catch (IOException e) {
+      return new SpoolReport(0, 0, Map.of(), 0, 0, new PushException("cannot read the spool " + spoolDirectory
+          + " (" + e + ")", e));
+    }
   }
 
   /**
@@ -419,6 +482,11 @@ public final class BatchPush {
     return credentials.authorization();
   }
 
+  /** How messages name the CA file's setting: as the user gave it, else as the face names it. */
+  String caKey() {
+    return caKey;
+  }
+
   /** The TLS socket factory trusting the configured CAs, or null for the JVM's defaults. */
   SSLSocketFactory sslSocketFactory() {
     return trust == null ? null : trust.socketFactory();
@@ -440,7 +508,7 @@ public final class BatchPush {
       }
     }
     if (delivery != null && deliverQuietly(push, deadline, strict) && library) {
-      OtherGatewaysWarning.checkOnce(this, this::spoolCensus);
+      OtherGatewaysWarning.checkOnce(this, this::spoolBacklog);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.github.batchpush;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,10 +24,18 @@ import java.util.TreeMap;
  *
  * <p>A name starting with {@code *} stands for every metric name ending in what follows (a bare {@code *} for all):
  * entries converted from the old journal have only those, and one too long to store collapses to one.
+ *
+ * <p>Times are wall-clock times, which can jump. A time more than {@link #FUTURE_TOLERANCE} later than now was
+ * recorded while the clock ran ahead (a bad clock at boot, a restored VM) or before it was set back a long way: it
+ * counts for nothing, or it would keep every run of the group from going out until the clock caught up, silently;
+ * and no such time is ever recorded. A clock set back by less (an NTP step) holds back the group's runs until it has
+ * caught up: within that margin a later time is what a newer run that went first looks like.
  */
 final class DeliveredEntry {
   static final DeliveredEntry NONE = new DeliveredEntry(Map.of());
   static final String ANY = "*";
+  /** How far ahead of now a recorded time may be before it is taken for a clock that ran ahead. */
+  static final Duration FUTURE_TOLERANCE = Duration.ofDays(1);
   /** Longer entries collapse to {@code <newest>:*}; a few dozen metric names fit. */
   static final int MAX_ENCODED = 2000;
 
@@ -50,12 +59,14 @@ final class DeliveredEntry {
     return new DeliveredEntry(m);
   }
 
-  /** The part of {@code push} that no newer run has sent; null when nothing is left. */
-  Push newsIn(Push push) {
+  /** The part of {@code push} that no newer run has sent as of {@code now}; null when nothing is left. */
+  Push newsIn(Push push, Instant now) {
     long finished = nanos(push.finishedAt);
+    long horizon = horizon(now);
     List<Push.Sample> news = new ArrayList<>();
     for (Push.Sample s : push.samples) {
-      if (timeOf(s.name) <= finished) {
+      long sent = timeOf(s.name);
+      if (sent <= finished || sent > horizon) {
         news.add(s);
       }
     }
@@ -65,12 +76,30 @@ final class DeliveredEntry {
     return news.isEmpty() ? null : new Push(push.metricPrefix, push.job, push.labels, news, push.finishedAt);
   }
 
-  /** This entry after {@code sent} was delivered. */
-  DeliveredEntry with(Push sent) {
-    Map<String, Long> m = new LinkedHashMap<>(newest);
-    long finished = nanos(sent.finishedAt);
+  /**
+   * This entry after {@code sent} was delivered at {@code now}; a run that finished too far ahead of now (its clock
+   * ran ahead) is recorded as of now, and a recorded time too far ahead is dropped.
+   */
+  DeliveredEntry with(Push sent, Instant now) {
+    long horizon = horizon(now);
+    Map<String, Long> m = new LinkedHashMap<>();
+    newest.forEach((name, time) -> {
+      if (time <= horizon) {
+        m.put(name, time);
+      }
+    });
+    long finished = nanos(sent.finishedAt) > horizon ? nanos(now) : nanos(sent.finishedAt);
     sent.samples.forEach(s -> m.merge(s.name, finished, Math::max));
     return new DeliveredEntry(m);
+  }
+
+  /** Whether a time of this entry is too far ahead of {@code now}: the clock ran ahead, or was set back since. */
+  boolean recordedAfter(Instant now) {
+    return newestNanos() > horizon(now);
+  }
+
+  private static long horizon(Instant now) {
+    return nanos(now.plus(FUTURE_TOLERANCE));
   }
 
   /** Both entries' knowledge: per name, the newer time. */

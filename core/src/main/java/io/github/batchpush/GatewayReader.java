@@ -8,29 +8,39 @@ import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Reads from the Pushgateway with the credentials, CA and timeouts the pushes use, in one attempt bounded by the
- * caller's deadline: one gauge of one group from its exposition ({@code GET <gateway>/metrics}), or every group from
- * its API ({@code GET <gateway>/api/v1/metrics}).
+ * caller's deadline: gauges of one group and the gateway's version from its exposition ({@code GET <gateway>/metrics}),
+ * or every group from its API ({@code GET <gateway>/api/v1/metrics}).
  *
  * <pre>{@code
- * Double since = reader.value("batch_job_registered_timestamp_seconds", "nightly_report", Map.of(), deadline, what);
- * List<GatewayGroup> groups = reader.groups("batch_job_max_age_seconds", deadline, what);
+ * Double since = reader.value("batch_job_registered_timestamp_seconds", "nightly_report", Map.of(), deadline,
+ *     "register of {job=\"nightly_report\"} to http://gw:9091 failed: reading the gateway's metrics: ");
+ * GatewayReader.Found found = reader.read(Set.of("push_time_seconds"), group, true, deadline, "gateway ...: ");
+ * List<GatewayGroup> groups = reader.groups("batch_job_max_age_seconds", deadline, "gc");
  * }</pre>
  *
- * <p>The gateway cannot be asked for one group, so the whole exposition is streamed and only the lines of the one
- * metric are parsed. A series belongs to the group when its labels are exactly the group's: the job, the grouping
- * labels, and the empty {@code instance} the gateway adds to series pushed without one.
+ * <p>The gateway cannot be asked for one group, so the whole exposition is streamed and only the lines of the metrics
+ * asked for are parsed; the read stops once all of them are found. A series belongs to the group when its labels are
+ * exactly the group's: the job, the grouping labels, and the empty {@code instance} the gateway adds to series pushed
+ * without one. The gateway's version is the {@code version} label of its own {@value #BUILD_INFO}.
  */
 final class GatewayReader {
+  /** The Pushgateway's own metric naming its version: a server whose metrics lack it is not a Pushgateway. */
+  static final String BUILD_INFO = "pushgateway_build_info";
+  private static final int MAX_ERROR_BODY = 4096;
+
   private final BatchPush push;
 
   GatewayReader(BatchPush push) {
@@ -55,15 +65,30 @@ final class GatewayReader {
     }
   }
 
+  /** What one read found: the values of the metrics asked for in the group, and the gateway's version or null. */
+  record Found(Map<String, Double> values, String version) {}
+
   /**
-   * The value of {@code metric} in the group {@code job} plus {@code labels}, or null when the group has none.
+   * The value of {@code metric} in the group {@code job} plus {@code labels}, or null when the group has none;
+   * {@code failed} starts the message of a failure.
    *
    * @throws GatewayRejectedException when the gateway answers with an error status
    * @throws GatewayUnreachableException when no complete answer comes before {@code deadlineNanos}
    */
-  Double value(String metric, String job, Map<String, String> labels, long deadlineNanos, String what) {
-    return get("/metrics", deadlineNanos, what + " to " + push.gateway() + " failed: reading the gateway's metrics: ",
-        in -> find(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), metric, group(job, labels)));
+  Double value(String metric, String job, Map<String, String> labels, long deadlineNanos, String failed) {
+    return read(Set.of(metric), group(job, labels), false, deadlineNanos, failed).values().get(metric);
+  }
+
+  /**
+   * The values of {@code metrics} whose labels are {@code group} (those it has), and the gateway's version when
+   * {@code version} is asked for; {@code failed} starts the message of a failure.
+   *
+   * @throws GatewayRejectedException when the gateway answers with an error status
+   * @throws GatewayUnreachableException when no complete answer comes before {@code deadlineNanos}
+   */
+  Found read(Set<String> metrics, Map<String, String> group, boolean version, long deadlineNanos, String failed) {
+    return get("/metrics", deadlineNanos, failed, in -> find(
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), metrics, group, version));
   }
 
   /**
@@ -98,7 +123,8 @@ final class GatewayReader {
     try {
       int status = connection.getResponseCode();
       if (status != 200) {
-        throw new GatewayRejectedException(failed + rejection(status), status, "");
+        String reason = ErrorBody.summary(errorBody(connection), push.authorizationHeader());
+        throw new GatewayRejectedException(failed + rejection(status, reason), status, reason);
       }
       try (InputStream in = connection.getInputStream()) {
         return body.read(in);
@@ -136,20 +162,42 @@ final class GatewayReader {
     return c;
   }
 
-  private String rejection(int status) {
-    if (status == 401) {
-      return push.authentication() == BatchPush.Authentication.NONE
-          ? "the gateway requires credentials (401): set a username and password, or a bearer token"
-          : "wrong credentials (401): check the username and password or bearer token";
+  private String rejection(int status, String reason) {
+    switch (status) {
+      case 401:
+        return push.authentication() == BatchPush.Authentication.NONE
+            ? "the gateway requires credentials (401): set a username and password, or a bearer token"
+            : "wrong credentials (401): check the username and password or bearer token";
+      case 403:
+        return "forbidden (403): these credentials may not read the gateway's metrics";
+      case 404:
+        return "not found (404): check the gateway URL and its path prefix";
+      default:
+        return "HTTP " + status + (reason.isEmpty() ? "" : ": " + reason);
     }
-    if (status == 404) {
-      return "not found (404): check the gateway URL and its path prefix";
-    }
-    return "HTTP " + status;
   }
 
-  private static String unreachable(IOException e) {
+  /** The start of an error answer's body, for {@link ErrorBody#summary}; empty when there is none. */
+  private static String errorBody(HttpURLConnection connection) {
+    try (InputStream in = connection.getErrorStream()) {
+      return in == null ? "" : new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private String unreachable(IOException e) {
     String detail = e.getMessage() == null ? e.getClass().getSimpleName() : PushgatewaySink.oneLine(e.getMessage());
+    if (e instanceof SSLException) {
+      if (push.sslSocketFactory() == null) {
+        return "TLS failed (" + detail + "): if the gateway's certificate is not publicly trusted, give its CA with "
+            + push.caKey();
+      }
+      String trusted = push.caCertificates() != null ? push.caKey() + " '" + push.caCertificates() + "'"
+          : "the truststore";
+      return "TLS failed (" + detail + "): check that " + trusted + " holds the CA that signed the gateway's "
+          + "certificate, and that the certificate names this host";
+    }
     return (e instanceof SocketTimeoutException ? "no answer in time (" : "unreachable (")
         + e.getClass().getSimpleName() + ": " + detail + ")";
   }
@@ -162,20 +210,48 @@ final class GatewayReader {
     return group;
   }
 
-  /** The value of the first line of {@code metric} whose labels are {@code labels}, or null. */
-  static Double find(BufferedReader lines, String metric, Map<String, String> labels) throws IOException {
-    String prefix = metric + "{";
+  /**
+   * The value of the first line of each of {@code metrics} whose labels are {@code group}, and, when {@code version}
+   * is asked for, the version label of the first {@value #BUILD_INFO} line; stops reading once all are found.
+   */
+  static Found find(BufferedReader lines, Set<String> metrics, Map<String, String> group, boolean version)
+      throws IOException {
+    Map<String, Double> values = new HashMap<>();
+    String gatewayVersion = null;
     for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-      if (!line.startsWith(prefix)) {
+      int brace = line.indexOf('{');
+      if (brace <= 0 || line.charAt(0) == '#') {
         continue;
       }
-      Map<String, String> seriesLabels = new LinkedHashMap<>();
-      int end = parseLabels(line, prefix.length(), seriesLabels);
-      if (end > 0 && seriesLabels.equals(labels)) {
-        return Double.parseDouble(line.substring(end).trim().split(" ")[0]);
+      String name = line.substring(0, brace);
+      Map<String, String> labels = new LinkedHashMap<>();
+      if (version && gatewayVersion == null && name.equals(BUILD_INFO)) {
+        if (parseLabels(line, brace + 1, labels) > 0) {
+          gatewayVersion = labels.getOrDefault("version", "");
+        }
+      } else if (metrics.contains(name) && !values.containsKey(name)) {
+        int end = parseLabels(line, brace + 1, labels);
+        if (end > 0 && labels.equals(group)) {
+          values.put(name, number(line.substring(end).trim().split(" ")[0]));
+        }
+      }
+      if (values.size() == metrics.size() && (!version || gatewayVersion != null)) {
+        break;
       }
     }
-    return null;
+    return new Found(values, gatewayVersion);
+  }
+
+  /** A sample value of the text format, which writes infinities as +Inf and -Inf. */
+  static double number(String text) {
+    switch (text) {
+      case "+Inf":
+        return Double.POSITIVE_INFINITY;
+      case "-Inf":
+        return Double.NEGATIVE_INFINITY;
+      default:
+        return Double.parseDouble(text);
+    }
   }
 
   /**

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * the face: a CLI run is a process of its own, and would print it every time.)
  *
  * <pre>{@code
- * OtherGatewaysWarning.checkOnce(push, push::spoolCensus);
+ * OtherGatewaysWarning.checkOnce(push, push::spoolBacklog);
  * }</pre>
  */
 final class OtherGatewaysWarning {

@@ -21,8 +21,8 @@ final class Registration {
     String prefix = push.metricPrefix();
     String registered = MetricNames.name(prefix, MetricNames.REGISTERED);
     Instant now = push.clock().instant();
-    Double earlier = new GatewayReader(push).value(registered, job, push.labels(), deadlineNanos,
-        "register of " + Push.group(job, push.labels()));
+    Double earlier = new GatewayReader(push).value(registered, job, push.labels(), deadlineNanos, "register of "
+        + Push.group(job, push.labels()) + " to " + push.gateway() + " failed: reading the gateway's metrics: ");
     Instant since = now;
     // A clock that ran ahead when the job was first declared must not postpone its alert for ever.
     if (earlier != null && Double.isFinite(earlier) && earlier > 0 && earlier * 1000 < now.toEpochMilli()) {

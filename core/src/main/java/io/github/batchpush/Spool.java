@@ -146,7 +146,8 @@ final class Spool {
   private void deliverWithoutSpool(Push push, SpoolQueue queue, Delivery delivery, long deadlineNanos,
       IOException why, SpoolProblems problems) {
     Push news = !Files.isDirectory(queue.directory()) ? push
-        : queue.index(null, problems).lookup(GroupingKeyPath.of(push.job, push.labels)).newsIn(push);
+        : queue.index(null, problems).lookup(GroupingKeyPath.of(push.job, push.labels))
+            .newsIn(push, clock.instant());
     if (news == null) {
       return;
     }

@@ -208,13 +208,14 @@ final class SpoolDelivery {
    */
   private boolean sendThenRecord(Push push, Kept copy) {
     String group = group(push);
-    DeliveredEntry entry = index.lookup(group);
-    Push news = entry.newsIn(push);
+    DeliveredEntry entry = lookup(group, push);
+    Instant now = spool.clock().instant();
+    Push news = entry.newsIn(push, now);
     if (news != null) {
       delivery.pushAdd(news, deadlineNanos);
       Checkpoints.reached("sent");
       try {
-        index.record(group, entry.with(news));
+        index.record(group, entry.with(news, now));
       } catch (IOException e) {
         // Kept: sent again later, after anything older, which this lock's deliveries now trim.
         problems.index("cannot record the delivery of " + push.group() + " (" + e + "); its copy stays, to be "
@@ -232,6 +233,16 @@ final class SpoolDelivery {
     return news != null;
   }
 
+  /** What the index knows of the group, saying so once when the clock ran ahead when it was recorded. */
+  private DeliveredEntry lookup(String group, Push push) {
+    DeliveredEntry entry = index.lookup(group);
+    if (entry.recordedAfter(spool.clock().instant())) {
+      problems.warn("the spool's record of what went out for " + push.group() + " is later than now: the clock ran "
+          + "ahead or was set back; runs of it are sent whole until a new record replaces it");
+    }
+    return entry;
+  }
+
   /**
    * Sends a run the spool could not take (a full disk), after the same check of what is news, and records it. Not
    * recorded before it is sent: if the send then failed, that record would trim older spooled runs that were
@@ -239,14 +250,15 @@ final class SpoolDelivery {
    */
   private void sendUnspooled(Push push) {
     String group = group(push);
-    DeliveredEntry entry = index.lookup(group);
-    Push news = entry.newsIn(push);
+    DeliveredEntry entry = lookup(group, push);
+    Instant now = spool.clock().instant();
+    Push news = entry.newsIn(push, now);
     if (news == null) {
       return;
     }
     delivery.pushAdd(news, deadlineNanos);
     try {
-      index.record(group, entry.with(news));
+      index.record(group, entry.with(news, now));
       problems.warn("cannot write run " + push.group() + " to the spool " + spool.directory() + " ("
           + ownNotSpooled + "); it went out unspooled, and the spool's index recorded it");
     } catch (IOException e) {

@@ -65,7 +65,10 @@ final class SpoolQueue {
 
   private static SpoolQueue fromRuns(Path directory) {
     try {
-      for (Path run : new SpoolQueue(directory, null).runs()) {
+      // Looking only: a census reads queues without the lock, where deleting is not its business.
+      List<Path> runs = new SpoolQueue(directory, null).list(null);
+      Collections.sort(runs);
+      for (Path run : runs) {
         try {
           String gateway = SpoolFiles.readRun(run).gateway();
           if (gateway != null) {
@@ -146,21 +149,33 @@ final class SpoolQueue {
    * may be another process's, written without the lock).
    */
   List<Path> runs() throws IOException {
+    List<Path> runs = list(Instant.now().minus(ABANDONED));
+    Collections.sort(runs);
+    return runs;
+  }
+
+  /** How many runs wait in this queue, looking only: unlike {@link #runs()}, it deletes nothing. */
+  int count() throws IOException {
+    return list(null).size();
+  }
+
+  /** The run files, unsorted; deletes temporary files older than {@code abandoned} unless it is null. */
+  private List<Path> list(Instant abandoned) throws IOException {
     List<Path> runs = new ArrayList<>();
-    Instant abandoned = Instant.now().minus(ABANDONED);
     try (DirectoryStream<Path> dir = Files.newDirectoryStream(directory)) {
       for (Path p : dir) {
         String name = p.getFileName().toString();
         if (name.startsWith(SpoolFiles.TEMPORARY_PREFIX)) {
-          deleteIfOlder(p, abandoned);
+          if (abandoned != null) {
+            deleteIfOlder(p, abandoned);
+          }
         } else if (name.endsWith(SpoolFiles.RUN_SUFFIX) && !name.startsWith(".")) {
           runs.add(p);
         }
       }
     } catch (NoSuchFileException e) {
-      return List.of();
+      return new ArrayList<>();
     }
-    Collections.sort(runs);
     return runs;
   }
 

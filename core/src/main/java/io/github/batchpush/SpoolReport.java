@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What {@link BatchPush#flush()} did with the spool.
+ * What {@link BatchPush#flush()} did with the spool, or what {@link BatchPush#spoolBacklog()} found waiting in it
+ * (which sends, drops and sets aside nothing, so only {@link #remaining()} and {@link #otherGateways()} count there).
  *
  * <pre>{@code
  * SpoolReport report = push.flush();

@@ -15,6 +15,8 @@ class DeliveredEntryTest {
   private static final String EXIT = "batch_job_exit_code";
   private static final String SUCCESS = "batch_job_last_success_timestamp_seconds";
   private static final String START = "batch_job_last_start_timestamp_seconds";
+  /** Later than every run of these tests. */
+  private static final Instant NOW = Instant.ofEpochSecond(1000);
 
   private static Push push(long second, String... names) {
     List<Push.Sample> samples = new ArrayList<>();
@@ -32,40 +34,41 @@ class DeliveredEntryTest {
   void nothingDeliveredMeansAllOfARunIsNews() {
     Push run = push(100, EXIT, SUCCESS);
 
-    assertThat(DeliveredEntry.NONE.newsIn(run)).isSameAs(run);
+    assertThat(DeliveredEntry.NONE.newsIn(run, NOW)).isSameAs(run);
   }
 
   @Test
   void anOlderFailedRunAfterANewerOneIsNoNewsAtAll() {
-    DeliveredEntry entry = DeliveredEntry.NONE.with(push(200, EXIT, START));
+    DeliveredEntry entry = DeliveredEntry.NONE.with(push(200, EXIT, START), NOW);
 
-    assertThat(entry.newsIn(push(100, EXIT, START))).isNull();
+    assertThat(entry.newsIn(push(100, EXIT, START), NOW)).isNull();
   }
 
   @Test
   void anOlderRunStillSendsTheSuccessThatNoNewerRunSent() {
-    DeliveredEntry entry = DeliveredEntry.NONE.with(push(200, EXIT, START));
+    DeliveredEntry entry = DeliveredEntry.NONE.with(push(200, EXIT, START), NOW);
 
-    assertThat(names(entry.newsIn(push(100, EXIT, START, SUCCESS)))).containsExactly(SUCCESS);
+    assertThat(names(entry.newsIn(push(100, EXIT, START, SUCCESS), NOW))).containsExactly(SUCCESS);
   }
 
   @Test
   void anOlderRunsResultsStillGoOutAfterANewerStartOfRunPush() {
-    DeliveredEntry entry = DeliveredEntry.NONE.with(push(200, START));
+    DeliveredEntry entry = DeliveredEntry.NONE.with(push(200, START), NOW);
 
-    assertThat(names(entry.newsIn(push(100, EXIT, START, SUCCESS)))).containsExactly(EXIT, SUCCESS);
+    assertThat(names(entry.newsIn(push(100, EXIT, START, SUCCESS), NOW))).containsExactly(EXIT, SUCCESS);
   }
 
   @Test
   void theSameRunSentAgainIsStillNewsSoAKilledDeliveryCanRepeatIt() {
     Push run = push(100, EXIT);
 
-    assertThat(DeliveredEntry.NONE.with(run).newsIn(run)).isSameAs(run);
+    assertThat(DeliveredEntry.NONE.with(run, NOW).newsIn(run, NOW)).isSameAs(run);
   }
 
   @Test
   void anEntrySurvivesItsTextForm() {
-    DeliveredEntry entry = DeliveredEntry.NONE.with(push(100, EXIT, START, SUCCESS)).with(push(200, EXIT, START));
+    DeliveredEntry entry = DeliveredEntry.NONE.with(push(100, EXIT, START, SUCCESS), NOW)
+        .with(push(200, EXIT, START), NOW);
 
     assertThat(entry.encode()).isEqualTo("200000000000:" + EXIT + "," + START + " 100000000000:" + SUCCESS);
     assertThat(DeliveredEntry.decode(entry.encode())).isEqualTo(entry);
@@ -75,24 +78,53 @@ class DeliveredEntryTest {
   void anEntryTooLongToStoreCollapsesToItsNewestTimeForEveryMetric() {
     DeliveredEntry entry = DeliveredEntry.NONE;
     for (int i = 0; i < 100; i++) {
-      entry = entry.with(push(100 + i, "batch_job_custom_gauge_with_a_long_name_" + i));
+      entry = entry.with(push(100 + i, "batch_job_custom_gauge_with_a_long_name_" + i), NOW);
     }
 
     assertThat(entry.encode()).isEqualTo("199000000000:*");
-    assertThat(DeliveredEntry.decode(entry.encode()).newsIn(push(150, EXIT))).isNull();
+    assertThat(DeliveredEntry.decode(entry.encode()).newsIn(push(150, EXIT), NOW)).isNull();
   }
 
   @Test
   void anOldJournalLineKnowsTheRunAndTheSuccessByTheirMilliseconds() {
     DeliveredEntry entry = DeliveredEntry.fromLegacy(200_000, 150_000);
 
-    assertThat(names(entry.newsIn(push(180, EXIT, SUCCESS)))).containsExactly(SUCCESS);
-    assertThat(entry.newsIn(push(120, EXIT, SUCCESS))).isNull();
+    assertThat(names(entry.newsIn(push(180, EXIT, SUCCESS), NOW))).containsExactly(SUCCESS);
+    assertThat(entry.newsIn(push(120, EXIT, SUCCESS), NOW)).isNull();
   }
 
   @Test
   void textThatIsNoEntryIsRefused() {
     assertThatThrownBy(() -> DeliveredEntry.decode("garbage")).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("not an index entry: 'garbage'");
+  }
+
+  @Test
+  void aRecordFarAheadOfNowHoldsNothingBackForItWasMadeByAClockThatRanAhead() {
+    long yearAhead = 1000 + 365 * 86_400;
+    DeliveredEntry entry = DeliveredEntry.NONE.with(push(yearAhead, EXIT, START, SUCCESS),
+        Instant.ofEpochSecond(yearAhead));
+    Push now = push(300, EXIT, START);
+
+    assertThat(entry.recordedAfter(NOW)).isTrue();
+    assertThat(entry.newsIn(now, NOW)).isSameAs(now);
+    assertThat(entry.with(now, NOW).recordedAfter(NOW)).isFalse();
+    assertThat(entry.with(now, NOW).newsIn(push(200, EXIT, START), NOW)).isNull();
+  }
+
+  @Test
+  void aRecordAheadWithinTheToleranceIsANewerRunThatWentFirst() {
+    DeliveredEntry entry = DeliveredEntry.NONE.with(push(1300, EXIT, START), Instant.ofEpochSecond(1300));
+
+    assertThat(entry.recordedAfter(NOW)).isFalse();
+    assertThat(entry.newsIn(push(900, EXIT, START), NOW)).isNull();
+  }
+
+  @Test
+  void aRunThatFinishedFarAheadOfNowIsRecordedAsOfNow() {
+    DeliveredEntry entry = DeliveredEntry.NONE.with(push(1000 + 365 * 86_400, EXIT, START), NOW);
+
+    assertThat(entry.recordedAfter(NOW)).isFalse();
+    assertThat(entry.newsIn(push(1001, EXIT, START), Instant.ofEpochSecond(1001))).isNotNull();
   }
 }

@@ -22,7 +22,7 @@ class DeliveredIndexTest {
 
   private static DeliveredEntry deliveredAt(long second) {
     return DeliveredEntry.NONE.with(new Push("batch_job", "job", Map.of(), List.of(new Push.Sample(
-        "batch_job_exit_code", "h", null, null, 0)), Instant.ofEpochSecond(second)));
+        "batch_job_exit_code", "h", null, null, 0)), Instant.ofEpochSecond(second)), Instant.ofEpochSecond(second));
   }
 
   private DeliveredIndex index() {

@@ -20,7 +20,7 @@ class JournalTest {
 
   private static final Push RUN = new Push("batch_job", "flying_job", Map.of("team", "a"), List.of(
       new Push.Sample("batch_job_exit_code", "Exit code.", null, null, 0)), Instant.parse("2026-11-25T12:00:05Z"));
-  private static final DeliveredEntry ENTRY = DeliveredEntry.NONE.with(RUN);
+  private static final DeliveredEntry ENTRY = DeliveredEntry.NONE.with(RUN, RUN.finishedAt);
 
   private FileChannel lockFile() throws Exception {
     return FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.READ,

@@ -172,7 +172,7 @@ class RegisterTest {
           () -> push.register("unread", DAY));
 
       assertThat(e).hasMessage("register of {job=\"unread\"} to " + refusing.uri()
-          + " failed: reading the gateway's metrics: HTTP 503");
+          + " failed: reading the gateway's metrics: HTTP 503: fault injected: HTTP 503");
       assertThat(refusing.requests()).extracting(FaultServer.Request::method).containsExactly("GET");
       assertThat(gateway.group("unread", Map.of())).isEmpty();
     }

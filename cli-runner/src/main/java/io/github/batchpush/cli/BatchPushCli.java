@@ -15,6 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
  *
  * <pre>{@code
  * batchpush register --job nightly_backup --label team=ops --max-age 26h
+ * batchpush check --job nightly_backup --label team=ops
  * batchpush run --job nightly_backup --label team=ops --timeout 2h -- /usr/local/bin/backup.sh --full
  * batchpush delete --job nightly_backup --label team=ops
  * batchpush flush
@@ -44,7 +45,7 @@ public final class BatchPushCli implements Callable<Integer> {
   private static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
 
   /** The commands, by name; each is built only when it is needed. */
-  private static final List<String> COMMANDS = List.of("run", "register", "delete", "flush", "gc");
+  private static final List<String> COMMANDS = List.of("run", "register", "check", "delete", "flush", "gc");
 
   final CommandSpec spec = Specs.command(this, "batchpush");
 

@@ -103,6 +103,6 @@ class CommandLineIT {
 
     assertThat(r.exitCode()).isEqualTo(125);
     assertThat(r.stderr())
-        .isEqualTo("batchpush: which command? (run, register, delete, flush, gc or help; see 'batchpush --help')\n");
+        .isEqualTo("batchpush: which command? (run, register, check, delete, flush, gc or help; see 'batchpush --help')\n");
   }
 }

@@ -48,6 +48,21 @@ class DistributionIT {
     assertThat(out).startsWith("batchpush 0.1.0-SNAPSHOT\n");
   }
 
+  @Test
+  void theCheckCommandHasItsManPageAndItsCompletion() throws Exception {
+    Process tar = new ProcessBuilder("tar", "xzf", TARBALL.toString(), "-C", dir.toString()).inheritIO().start();
+    assertThat(tar.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    Path home = dir.resolve("batchpush-0.1.0-SNAPSHOT");
+
+    assertThat(man(home.resolve("share/man/man1/batchpush-check.1")))
+        .contains("batchpush-check - Checks configuration, gateway, job and spool; pushes nothing.")
+        .contains("--job=NAME", "--no-spool", "EXIT CODES:", "Bad configuration");
+    assertThat(man(home.resolve("share/man/man1/batchpush.1"))).containsPattern(
+        "check\\s+Checks configuration, gateway, job and spool; pushes nothing.");
+    assertThat(home.resolve("share/bash-completion/completions/batchpush")).content()
+        .contains("function _picocli_batchpush_check()");
+  }
+
   /** The page as man shows it, plain text: proof that it is a man page, not just a file named like one. */
   private static String man(Path page) throws Exception {
     ProcessBuilder pb = new ProcessBuilder("man", "-l", "-P", "cat", page.toString()).redirectErrorStream(true);

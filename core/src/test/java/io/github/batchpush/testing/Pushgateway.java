@@ -247,6 +247,16 @@ public final class Pushgateway implements AutoCloseable {
     return get("/metrics");
   }
 
+  /** The version the gateway reports in its own {@code pushgateway_build_info}. */
+  public String version() {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "(?m)^pushgateway_build_info\\{[^}]*\\bversion=\"([^\"]*)\"").matcher(scrape());
+    if (!m.find()) {
+      throw new IllegalStateException("no pushgateway_build_info in " + uri() + "/metrics");
+    }
+    return m.group(1);
+  }
+
   /** Sends a raw request, e.g. an untyped push to provoke a type conflict; returns the status. */
   public int request(String method, String path, String body) {
     try {

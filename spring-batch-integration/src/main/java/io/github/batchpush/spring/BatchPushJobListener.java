@@ -17,6 +17,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameter;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.core.Ordered;
+import org.springframework.core.PriorityOrdered;
 
 /**
  * Records each execution of a Spring Batch job as one batchpush run and pushes it when the job ends.
@@ -30,10 +31,11 @@ import org.springframework.core.Ordered;
  * }</pre>
  *
  * <p>The run starts in {@code beforeJob} and is pushed synchronously in {@code afterJob}, so a run-and-exit
- * application cannot exit before its metrics are delivered. The listener is {@link Ordered#HIGHEST_PRECEDENCE
- * ordered first}: Spring Batch calls its {@code beforeJob} before every other listener's and its {@code afterJob}
- * after them, however and whenever they were registered, so what it pushes is what the job's listeners finally
- * decided. Exit codes ({@link #exitCode(BatchStatus, ExitStatus)}):
+ * application cannot exit before its metrics are delivered. The listener is {@link PriorityOrdered} at
+ * {@link Ordered#HIGHEST_PRECEDENCE}, which sorts it ahead of every merely {@link Ordered} listener, even one at
+ * {@code HIGHEST_PRECEDENCE} too: Spring Batch calls its {@code beforeJob} before every other listener's and its
+ * {@code afterJob} after them, however and whenever they were registered, so what it pushes is what the job's
+ * listeners finally decided. Exit codes ({@link #exitCode(BatchStatus, ExitStatus)}):
  *
  * <table>
  *   <caption>Job status to exit code</caption>
@@ -56,7 +58,7 @@ import org.springframework.core.Ordered;
  * each execution is recorded once: by the one {@link PushMetrics @PushMetrics} registered if there is one, else by
  * the first.
  */
-public final class BatchPushJobListener implements JobExecutionListener, Ordered {
+public final class BatchPushJobListener implements JobExecutionListener, PriorityOrdered {
   /** The exit code of a run cut short by the JVM or its context stopping: STOPPED's. */
   public static final int INTERRUPTED_EXIT_CODE = 2;
 

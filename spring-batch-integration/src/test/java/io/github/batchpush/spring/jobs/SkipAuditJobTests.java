@@ -57,6 +57,10 @@ class SkipAuditJobTests extends SampleJobTest {
   Job orderedAudited;
 
   @Autowired
+  @Qualifier("highestAudited")
+  Job highestAudited;
+
+  @Autowired
   @Qualifier("timedBeforeJob")
   Job timedBeforeJob;
 
@@ -103,6 +107,16 @@ class SkipAuditJobTests extends SampleJobTest {
   }
 
   @Test
+  void aListenerOrderedAtHighestPrecedenceThatFailsTheJobIsStillSeenByBatchpush() throws Exception {
+    JobRow row = tables.job(operator.start(highestAudited, Steps.fresh()).getId());
+
+    assertThat(row.status()).isEqualTo("FAILED");
+    assertThat(Group.of(gateway, "highestAudited").get("batch_job_exit_code")).isEqualTo(row.documentedExitCode());
+    assertThat(Group.of(gateway, "highestAudited").metrics())
+        .doesNotContainKey("batch_job_last_success_timestamp_seconds");
+  }
+
+  @Test
   void batchpushsBeforeJobRunsBeforeTheUsersSoTheRunStartsWithTheJob() throws Exception {
     operator.start(timedBeforeJob, Steps.fresh());
 
@@ -146,6 +160,11 @@ class SkipAuditJobTests extends SampleJobTest {
   /** The audit with an order of its own: ordered listeners go ahead of unordered ones. */
   static final class OrderedFailOnSkip implements JobExecutionListener, Ordered {
     private final FailOnSkip audit = new FailOnSkip();
+    private final int order;
+
+    OrderedFailOnSkip(int order) {
+      this.order = order;
+    }
 
     @Override
     public void afterJob(JobExecution execution) {
@@ -154,7 +173,7 @@ class SkipAuditJobTests extends SampleJobTest {
 
     @Override
     public int getOrder() {
-      return 0;
+      return order;
     }
   }
 
@@ -204,7 +223,16 @@ class SkipAuditJobTests extends SampleJobTest {
     @Bean
     @PushMetrics
     Job orderedAudited(JobRepository repository, PlatformTransactionManager tx, ListItemReader<String> tradeFile) {
-      return new JobBuilder("orderedAudited", repository).listener(new OrderedFailOnSkip())
+      return new JobBuilder("orderedAudited", repository).listener(new OrderedFailOnSkip(0))
+          .start(Steps.loadTrades("load", repository, tx, tradeFile))
+          .build();
+    }
+
+    @Bean
+    @PushMetrics
+    Job highestAudited(JobRepository repository, PlatformTransactionManager tx, ListItemReader<String> tradeFile) {
+      // The order batchpush's own listener has: a tie would keep registration order, and batchpush registers last.
+      return new JobBuilder("highestAudited", repository).listener(new OrderedFailOnSkip(Ordered.HIGHEST_PRECEDENCE))
           .start(Steps.loadTrades("load", repository, tx, tradeFile))
           .build();
     }

@@ -82,6 +82,7 @@ class DeploymentFilesTest {
     assertThat((String) annotations.get("helm.sh/hook")).contains("post-install");
     assertThat((String) at(job, "spec", "template", "spec", "restartPolicy")).isEqualTo("Never");
     assertThat(registerJobContainer().get("image")).isEqualTo(cronJobContainer().get("image"));
+    assertThat(checkJobContainer().get("image")).isEqualTo(cronJobContainer().get("image"));
   }
 
   @Test
@@ -94,10 +95,21 @@ class DeploymentFilesTest {
   }
 
   @Test
+  void theRegisterJobThenChecksTheCronJobsJobWithItsLabels() throws IOException {
+    List<String> check = list(checkJobContainer().get("args"));
+    List<String> run = list(cronJobContainer().get("args"));
+
+    assertThat(check.get(0)).isEqualTo("check");
+    assertThat(group(check)).isEqualTo(group(run.subList(0, run.indexOf("--"))));
+  }
+
+  @Test
   void theCronJobAndTheRegisterJobTakeTheGatewayAndItsCredentialsFromTheSecret() throws IOException {
     assertTakesTheGatewayFromTheSecret(at(yaml("kubernetes/cronjob.yaml"), "spec", "jobTemplate", "spec", "template",
-        "spec"));
-    assertTakesTheGatewayFromTheSecret(at(yaml("kubernetes/register-job.yaml"), "spec", "template", "spec"));
+        "spec"), cronJobContainer());
+    Map<String, Object> registerPod = at(yaml("kubernetes/register-job.yaml"), "spec", "template", "spec");
+    assertTakesTheGatewayFromTheSecret(registerPod, registerJobContainer());
+    assertTakesTheGatewayFromTheSecret(registerPod, checkJobContainer());
   }
 
   @Test
@@ -133,10 +145,23 @@ class DeploymentFilesTest {
     List<String> crontab = Files.readAllLines(SAMPLES.resolve("cron/crontab"));
     List<String> service = Files.readAllLines(SAMPLES.resolve("cron/batchpush-nightly-report.service"));
 
-    assertThat(declarations(installStep(crontab), "register"))
+    assertThat(declarations(calls(installStep(crontab), "register"), "register"))
         .isEqualTo(declarations(crontabEntries(crontab), "run"));
-    assertThat(declarations(installStep(service), "register"))
+    assertThat(declarations(calls(installStep(service), "register"), "register"))
         .isEqualTo(declarations(List.of(serviceExecStart()), "run"));
+  }
+
+  @Test
+  void everyJobOfTheCrontabAndTheServiceIsCheckedByItsInstallStepAfterItsRegistration() throws IOException {
+    List<String> crontab = Files.readAllLines(SAMPLES.resolve("cron/crontab"));
+    List<String> service = Files.readAllLines(SAMPLES.resolve("cron/batchpush-nightly-report.service"));
+
+    assertThat(groups(calls(installStep(crontab), "check"))).isEqualTo(groups(crontabEntries(crontab)));
+    assertThat(groups(calls(installStep(service), "check"))).isEqualTo(groups(List.of(serviceExecStart())));
+    for (List<String> steps : List.of(installStep(crontab), installStep(service))) {
+      assertThat(steps.indexOf(calls(steps, "check").get(0)))
+          .isGreaterThan(steps.indexOf(calls(steps, "register").get(calls(steps, "register").size() - 1)));
+    }
   }
 
   @Test
@@ -198,13 +223,15 @@ class DeploymentFilesTest {
   void everyCrontabLineAndInstallStepOfTheReadmesRunsUnderCronsEnvironmentThroughTheRealLauncher() throws Exception {
     requireLauncher();
     Map<Path, Integer> entriesPerReadme = new TreeMap<>();
+    Map<String, Integer> installSteps = new TreeMap<>();
     try (Pushgateway gateway = tested(Pushgateway.start())) {
       for (Path readme : readmes()) {
         for (List<String> block : fencedBlocks(Files.readString(readme))) {
           CronShell cron = new CronShell(home(), asTested(variables(block), gateway));
           for (String call : batchpushCalls(block)) {
-            if (call.contains(INSTALLED + " register ")) {
+            if (call.contains(INSTALLED + " register ") || call.contains(INSTALLED + " check ")) {
               assertRunsAndSucceeds(cron, call);
+              installSteps.merge(call.contains(" check ") ? "check" : "register", 1, Integer::sum);
             }
           }
           for (String entry : crontabEntries(block)) {
@@ -218,6 +245,7 @@ class DeploymentFilesTest {
     }
 
     assertThat(entriesPerReadme).containsKeys(Path.of("README.md"), Path.of("cli-runner/README.md"));
+    assertThat(installSteps).containsKeys("register", "check");
   }
 
   @Test
@@ -225,7 +253,7 @@ class DeploymentFilesTest {
     requireLauncher();
     Path passwordFile = Files.writeString(dir.resolve("password"), PASSWORD);
     try (Pushgateway gateway = gatewayWithBasicAuth()) {
-      for (Map<String, Object> container : List.of(registerJobContainer(), cronJobContainer())) {
+      for (Map<String, Object> container : List.of(registerJobContainer(), checkJobContainer(), cronJobContainer())) {
         List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
         List<String> args = list(container.get("args"));
         command.addAll(args.contains("--") ? args.subList(0, args.indexOf("--") + 1) : args);
@@ -400,6 +428,31 @@ class DeploymentFilesTest {
     return steps;
   }
 
+  /** The command lines among {@code commands} that call {@code batchpush VERB}. */
+  private static List<String> calls(List<String> commands, String verb) {
+    List<String> calls = commands.stream().filter(c -> c.contains(INSTALLED + " " + verb + " ")).toList();
+    assertThat(calls).as("a call of batchpush " + verb + " among " + commands).isNotEmpty();
+    return calls;
+  }
+
+  /** The job and labels of each command line among {@code commands}, in order. */
+  private static List<Map<String, String>> groups(List<String> commands) {
+    List<Map<String, String>> groups = new ArrayList<>();
+    for (String command : commands) {
+      List<String> args = Arrays.asList(command.split("\\s+"));
+      int end = args.indexOf("--");
+      groups.add(group(args.subList(args.indexOf(INSTALLED) + 1, end < 0 ? args.size() : end)));
+    }
+    return groups;
+  }
+
+  /** {@code --job} and each {@code --label} of an argument list. */
+  private static Map<String, String> group(List<String> args) {
+    Map<String, String> group = new TreeMap<>(declaration(args, false));
+    assertThat(group).as(String.join(" ", args)).containsKey("--job");
+    return group;
+  }
+
   /** The job, labels and max age each {@code verb} command line among {@code commands} gives, in order. */
   private static List<Map<String, String>> declarations(List<String> commands, String verb) {
     List<Map<String, String>> declarations = new ArrayList<>();
@@ -415,17 +468,28 @@ class DeploymentFilesTest {
 
   /** {@code --job}, each {@code --label} and {@code --max-age} of an argument list. */
   private static Map<String, String> declaration(List<String> args) {
+    Map<String, String> declaration = declaration(args, true);
+    assertThat(declaration).as(String.join(" ", args)).containsKeys("--job", "--max-age");
+    return declaration;
+  }
+
+  /** {@code --job}, each {@code --label}, and {@code --max-age} if {@code withMaxAge}, of an argument list. */
+  private static Map<String, String> declaration(List<String> args, boolean withMaxAge) {
     Map<String, String> declaration = new TreeMap<>();
     for (int i = 0; i + 1 < args.size(); i++) {
       String value = args.get(i + 1);
       switch (args.get(i)) {
-        case "--job", "--max-age" -> declaration.put(args.get(i), value);
+        case "--job" -> declaration.put(args.get(i), value);
+        case "--max-age" -> {
+          if (withMaxAge) {
+            declaration.put(args.get(i), value);
+          }
+        }
         case "--label" -> declaration.put("--label " + value.substring(0, value.indexOf('=')),
             value.substring(value.indexOf('=') + 1));
         default -> { }
       }
     }
-    assertThat(declaration).as(String.join(" ", args)).containsKeys("--job", "--max-age");
     return declaration;
   }
 
@@ -449,11 +513,11 @@ class DeploymentFilesTest {
     return blocks;
   }
 
-  private static void assertTakesTheGatewayFromTheSecret(Map<String, Object> pod) throws IOException {
+  private static void assertTakesTheGatewayFromTheSecret(Map<String, Object> pod, Map<String, Object> container)
+      throws IOException {
     Map<String, Object> secret = yaml("kubernetes/secret.example.yaml");
     Map<String, Object> secretData = at(secret, "stringData");
     String secretName = at(secret, "metadata", "name");
-    Map<String, Object> container = DeploymentFilesTest.<Map<String, Object>>list(pod.get("containers")).get(0);
 
     Map<String, Map<String, Object>> env = new LinkedHashMap<>();
     for (Map<String, Object> variable : DeploymentFilesTest.<Map<String, Object>>list(container.get("env"))) {
@@ -480,9 +544,20 @@ class DeploymentFilesTest {
     return DeploymentFilesTest.<Map<String, Object>>list(pod.get("containers")).get(0);
   }
 
+  /** The register Job's first step: its init container. */
   private static Map<String, Object> registerJobContainer() throws IOException {
     Map<String, Object> pod = at(yaml("kubernetes/register-job.yaml"), "spec", "template", "spec");
-    return DeploymentFilesTest.<Map<String, Object>>list(pod.get("containers")).get(0);
+    List<Map<String, Object>> init = list(pod.get("initContainers"));
+    assertThat(init).hasSize(1);
+    return init.get(0);
+  }
+
+  /** The register Job's check, which runs once the registration succeeded: its one container. */
+  private static Map<String, Object> checkJobContainer() throws IOException {
+    Map<String, Object> pod = at(yaml("kubernetes/register-job.yaml"), "spec", "template", "spec");
+    List<Map<String, Object>> containers = list(pod.get("containers"));
+    assertThat(containers).hasSize(1);
+    return containers.get(0);
   }
 
   private static String instruction(List<String> lines, String keyword) {
