@@ -143,6 +143,8 @@ public final class BatchPushCli implements Callable<Integer> {
         return new RunCommand(argv).spec;
       case "register":
         return new RegisterCommand().spec;
+      case "check":
+        return new CheckCommand().spec;
       case "delete":
         return new DeleteCommand().spec;
       case "flush":
