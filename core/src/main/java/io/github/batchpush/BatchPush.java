@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +84,7 @@ public final class BatchPush {
   private final int spoolMaxRuns;
   private final Duration spoolMaxAge;
   private final Path textfileDirectory;
+  private final Path lockDirectory;
   private final Clock clock;
   /** Built by library code, not by a face (the CLI, Spring), which reports the spool its own way. */
   private final boolean library;
@@ -108,6 +110,7 @@ public final class BatchPush {
     this.spoolMaxRuns = b.spoolMaxRuns;
     this.spoolMaxAge = b.spoolMaxAge;
     this.textfileDirectory = b.textfileDirectory;
+    this.lockDirectory = b.lockDirectory != null ? b.lockDirectory : RunLock.defaultDirectory(System.getenv());
     this.clock = b.clock;
     this.library = !b.namedByFace;
     this.delivery = gateway == null ? null : new Delivery(new PushgatewaySink(gateway, credentials.authorization(),
@@ -240,12 +243,99 @@ public final class BatchPush {
    */
   public int delete(String job) {
     MetricNames.checkJobName(job);
+    return deleteGroup(job, labels);
+  }
+
+  private int deleteGroup(String job, Map<String, String> groupLabels) {
     Delivery gateway = requireGateway();
     if (spool == null) {
-      gateway.delete(job, labels, deadlineFromNow());
+      gateway.delete(job, groupLabels, deadlineFromNow());
       return 0;
     }
-    return spool.deleteGroup(gateway, job, labels, deadlineFromNow());
+    return spool.deleteGroup(gateway, job, groupLabels, deadlineFromNow());
+  }
+
+  /**
+   * The gateway's groups that nothing has pushed to for longer than {@code olderThan}, among those whose job matches
+   * {@code jobs} as a whole: for cleaning up the groups of jobs that were retired or renamed, which the gateway keeps
+   * for ever. A group that declares a max age ({@code <prefix>_max_age_seconds}) is stale too but kept unless
+   * {@code includeMaxAge}: deleting it would silence the freshness alert that says its job stopped. One read of
+   * {@code GET <gateway>/api/v1/metrics}, bounded by the {@link Builder#deadline deadline}; nothing is deleted.
+   *
+   * <pre>{@code
+   * StaleGroups stale = push.staleGroups(Duration.ofDays(30), Pattern.compile(".*"), false);
+   * stale.toDelete().forEach(push::delete);
+   * }</pre>
+   *
+   * @throws PushException when the gateway could not be reached, refused, or answered with something else
+   * @throws IllegalStateException when this instance writes textfiles only (no gateway)
+   * @throws IllegalArgumentException for a duration that is not positive
+   */
+  public StaleGroups staleGroups(Duration olderThan, Pattern jobs, boolean includeMaxAge) {
+    Builder.positive(olderThan, "olderThan");
+    Objects.requireNonNull(jobs, "jobs == null");
+    requireGateway();
+    List<GatewayGroup> groups = new GatewayReader(this).groups(MetricNames.name(metricPrefix, MetricNames.MAX_AGE),
+        deadlineFromNow(), "gc");
+    return StaleGroups.of(groups, clock.instant(), olderThan, jobs, includeMaxAge);
+  }
+
+  /**
+   * Removes exactly {@code group} from the gateway, whatever labels it has, with all its metrics, and its runs
+   * waiting in the spool for this gateway, as {@link #delete(String)} does.
+   *
+   * @return how many spooled runs of the group were dropped
+   * @throws PushException when the gateway could not be reached or refused; nothing is dropped then
+   */
+  public int delete(GatewayGroup group) {
+    Objects.requireNonNull(group, "group == null");
+    return deleteGroup(group.job(), group.labels());
+  }
+
+  /**
+   * Takes this host's overlap lock of {@code job}'s group (the job plus this instance's labels), waiting up to
+   * {@code wait} while another run of the group holds it: so that at most one run of the group runs at a time. Close
+   * it once the run is pushed; when it was not {@link RunLock#acquired() acquired}, record the skip with {@link
+   * #skipped(String)}.
+   *
+   * <pre>{@code
+   * try (RunLock lock = push.lock("nightly_report", Duration.ZERO)) {
+   *   if (!lock.acquired()) {
+   *     push.skipped("nightly_report");
+   *     return;
+   *   }
+   *   try (JobRun run = push.start("nightly_report")) { ... }
+   * }
+   * }</pre>
+   *
+   * <p>The lock is a file in the {@link Builder#lockDirectory lock directory}, locked by the OS: the kernel releases
+   * it when this process ends, however it ends, and a file left behind never blocks. It is per user unless users
+   * share a lock directory they can all write.
+   *
+   * @throws IllegalStateException naming the file and the fix when the lock directory cannot be used
+   * @throws IllegalArgumentException for an empty job name or a negative wait
+   */
+  public RunLock lock(String job, Duration wait) {
+    MetricNames.checkJobName(job);
+    Objects.requireNonNull(wait, "wait == null");
+    if (wait.isNegative()) {
+      throw new IllegalArgumentException("Invalid wait: " + wait + " (must not be negative)");
+    }
+    return RunLock.take(lockDirectory, job, labels, wait, clock.instant());
+  }
+
+  /**
+   * Records that a run of {@code job} was skipped because the previous one still ran: pushes
+   * {@code <prefix>_last_skip_timestamp_seconds} (now) to the group with one POST, which changes nothing else of the
+   * group (nor of its textfile). Delivered like a run: spooled when the gateway cannot take it, a problem logged (and
+   * thrown in {@link Builder#strict strict} mode).
+   */
+  public void skipped(String job) {
+    MetricNames.checkJobName(job);
+    Instant now = clock.instant();
+    finish(new Push(metricPrefix, job, labels, List.of(new Push.Sample(MetricNames.name(metricPrefix,
+        MetricNames.LAST_SKIP), MetricNames.help(MetricNames.LAST_SKIP), null, null, now.toEpochMilli() / 1000.0)),
+        now));
   }
 
   /**
@@ -393,6 +483,11 @@ public final class BatchPush {
     return textfileDirectory;
   }
 
+  /** The directory of this host's overlap locks of runs ({@link #lock}). */
+  public Path lockDirectory() {
+    return lockDirectory;
+  }
+
   Clock clock() {
     return clock;
   }
@@ -505,6 +600,7 @@ public final class BatchPush {
     private int spoolMaxRuns = Defaults.SPOOL_MAX_RUNS;
     private Duration spoolMaxAge = Defaults.spoolMaxAge();
     private Path textfileDirectory;
+    private Path lockDirectory;
     private Clock clock = Clock.systemUTC();
     /** What each setting was last set through (an environment variable, an option), for messages. */
     private final Map<Setting, String> keys = new EnumMap<>(Setting.class);
@@ -543,6 +639,7 @@ public final class BatchPush {
       spoolMaxRuns = p.spoolMaxRuns;
       spoolMaxAge = p.spoolMaxAge;
       textfileDirectory = p.textfileDirectory;
+      lockDirectory = p.lockDirectory;
       clock = p.clock;
     }
 
@@ -723,6 +820,15 @@ public final class BatchPush {
       return this;
     }
 
+    /**
+     * Where {@link BatchPush#lock} keeps its lock files; default {@code $XDG_STATE_HOME/batchpush/locks}, else
+     * {@code ~/.local/state/batchpush/locks}, or {@code BATCHPUSH_LOCK_DIR} when {@link #environment} sets it.
+     */
+    public Builder lockDirectory(Path directory) {
+      this.lockDirectory = Objects.requireNonNull(directory, "lockDirectory == null");
+      return this;
+    }
+
     /** The clock runs are timed with; for tests. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock == null");
@@ -763,11 +869,13 @@ public final class BatchPush {
     }
 
     /**
-     * Applies the {@code BATCHPUSH_*} variables present in {@code env} (see {@link Setting}); absent ones leave the
-     * builder as it is. One set to nothing but blanks (a template that expanded to nothing) makes {@link #build()}
-     * refuse, naming it, unless the setting is given afterwards ({@link #set}, or the gateway, spool or textfile
-     * directory's own method): taken as unset, it would silently fall back to the default. Unless a face gave its own {@link #keyNames}, messages then name every setting by
-     * its variable ("BATCHPUSH_USERNAME needs a password: set BATCHPUSH_PASSWORD_FILE or BATCHPUSH_PASSWORD").
+     * Applies the {@code BATCHPUSH_*} variables present in {@code env} (see {@link Setting}, and {@link
+     * Defaults#LOCK_DIRECTORY_VARIABLE}); absent ones leave the builder as it is. One of the table set to nothing but
+     * blanks (a template that expanded to nothing) makes {@link #build()} refuse, naming it, unless the setting is
+     * given afterwards ({@link #set}, or the gateway, spool or textfile directory's own method): taken as unset, it
+     * would silently fall back to the default. Unless a face gave its own {@link #keyNames}, messages then name every
+     * setting by its variable ("BATCHPUSH_USERNAME needs a password: set BATCHPUSH_PASSWORD_FILE or
+     * BATCHPUSH_PASSWORD").
      *
      * @throws IllegalArgumentException naming the variable and the value (never a secret's value)
      */
@@ -784,6 +892,10 @@ public final class BatchPush {
           // sets the setting after all, never taken as unset, which would push to localhost and page no one.
           blankInEnvironment.add(setting);
         }
+      }
+      Path locks = RunLock.fromEnvironment(env);
+      if (locks != null) {
+        lockDirectory(locks);
       }
       return this;
     }

@@ -34,6 +34,13 @@ public final class Defaults {
   public static final String SPOOL_MAX_AGE = "7d";
   /** Where the spool is when none is configured, as the help texts say it. */
   public static final String SPOOL_DIRECTORY = "batchpush/spool in $XDG_STATE_HOME, else in $HOME/.local/state";
+  /**
+   * The variable that moves the overlap locks of runs ({@link BatchPush#lock}). Not a {@link Setting}, which every
+   * face configures alike: a host's run locks are the command line's business, not a Spring application's.
+   */
+  public static final String LOCK_DIRECTORY_VARIABLE = "BATCHPUSH_LOCK_DIR";
+  /** Where the overlap locks of runs are when none is configured, as the help texts say it. */
+  public static final String LOCK_DIRECTORY = "batchpush/locks in $XDG_STATE_HOME, else in $HOME/.local/state";
 
   private Defaults() {}
 

@@ -10,6 +10,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -19,13 +20,15 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * Reads gauges of one group back from the Pushgateway's own exposition ({@code GET <gateway>/metrics}), with the
- * credentials, CA and timeouts the pushes use, in one attempt bounded by the caller's deadline.
+ * Reads from the Pushgateway with the credentials, CA and timeouts the pushes use, in one attempt bounded by the
+ * caller's deadline: gauges of one group and the gateway's version from its exposition ({@code GET <gateway>/metrics}),
+ * or every group from its API ({@code GET <gateway>/api/v1/metrics}).
  *
  * <pre>{@code
  * Double since = reader.value("batch_job_registered_timestamp_seconds", "nightly_report", Map.of(), deadline,
  *     "register of {job=\"nightly_report\"} to http://gw:9091 failed: reading the gateway's metrics: ");
  * GatewayReader.Found found = reader.read(Set.of("push_time_seconds"), group, true, deadline, "gateway ...: ");
+ * List<GatewayGroup> groups = reader.groups("batch_job_max_age_seconds", deadline, "gc");
  * }</pre>
  *
  * <p>The gateway cannot be asked for one group, so the whole exposition is streamed and only the lines of the metrics
@@ -42,6 +45,24 @@ final class GatewayReader {
 
   GatewayReader(BatchPush push) {
     this.push = push;
+  }
+
+  /** What is made of an answer's body. */
+  interface Body<T> {
+    /**
+     * @throws UnexpectedAnswerException when the body is not what was asked for
+     * @throws IOException when reading it fails
+     */
+    T read(InputStream in) throws IOException;
+  }
+
+  /** A complete answer that is not what was asked for: a proxy's page, or another program on the gateway's port. */
+  static final class UnexpectedAnswerException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    UnexpectedAnswerException(String what) {
+      super(what);
+    }
   }
 
   /** What one read found: the values of the metrics asked for in the group, and the gateway's version or null. */
@@ -66,10 +87,31 @@ final class GatewayReader {
    * @throws GatewayUnreachableException when no complete answer comes before {@code deadlineNanos}
    */
   Found read(Set<String> metrics, Map<String, String> group, boolean version, long deadlineNanos, String failed) {
+    return get("/metrics", deadlineNanos, failed, in -> find(
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), metrics, group, version));
+  }
+
+  /**
+   * Every group on the gateway; {@code maxAgeMetric} names the metric that declares a group's max age.
+   *
+   * @throws GatewayRejectedException when the gateway answers with an error status, or with something that is not
+   *     its groups' JSON
+   * @throws GatewayUnreachableException when no complete answer comes before {@code deadlineNanos}
+   */
+  List<GatewayGroup> groups(String maxAgeMetric, long deadlineNanos, String what) {
+    return get("/api/v1/metrics", deadlineNanos, what + " on " + push.gateway()
+        + " failed: reading the gateway's groups: ", in -> GatewayGroups.parse(in, maxAgeMetric));
+  }
+
+  /**
+   * GETs {@code path} under the gateway's URL and reads the answer's body with {@code body}; {@code failed} starts
+   * every message.
+   */
+  private <T> T get(String path, long deadlineNanos, String failed, Body<T> body) {
     long budgetMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     HttpURLConnection connection;
     try {
-      URL url = new URL(GatewayUrl.stripTrailingSlash(push.gateway().toString()) + "/metrics");
+      URL url = new URL(GatewayUrl.stripTrailingSlash(push.gateway().toString()) + path);
       PushgatewaySink.resolveWithin(url.getHost(), (int) Math.min(Integer.MAX_VALUE, budgetMillis));
       connection = open(url, budgetMillis);
     } catch (IOException e) {
@@ -84,14 +126,17 @@ final class GatewayReader {
         String reason = ErrorBody.summary(errorBody(connection), push.authorizationHeader());
         throw new GatewayRejectedException(failed + rejection(status, reason), status, reason);
       }
-      try (BufferedReader lines = new BufferedReader(
-          new InputStreamReader(connection.getInputStream(), StandardCharsets.UTF_8))) {
-        return find(lines, metrics, group, version);
+      try (InputStream in = connection.getInputStream()) {
+        return body.read(in);
       }
     } catch (IOException e) {
       if (System.nanoTime() >= deadlineNanos) {
         throw new GatewayUnreachableException(failed + "no complete answer within the deadline (" + budgetMillis
             + " ms)", e);
+      }
+      if (e instanceof UnexpectedAnswerException) {
+        String reason = "not the gateway's " + path + " (" + PushgatewaySink.oneLine(e.getMessage()) + ")";
+        throw new GatewayRejectedException(failed + reason, 200, reason);
       }
       throw new GatewayUnreachableException(failed + unreachable(e), e);
     } finally {

@@ -15,12 +15,13 @@ import java.nio.file.attribute.FileAttribute;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An exclusive lock on a file, between the threads of this JVM and between processes, given up at a deadline: the
- * spool and the textfile writer both take theirs here.
+ * spool, the textfile writer and the overlap lock of runs ({@link RunLock}) all take theirs here.
  *
  * <pre>{@code
  * try (LockFile.Held held = LockFile.acquire(dir.resolve(".lock"), deadlineNanos)) {
@@ -32,11 +33,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>An OS file lock belongs to the process, so threads of one JVM first take a lock of their own, keyed by the
  * file's real path: two instances reaching the file through a symbolic link must share it, or the second one's
- * {@code tryLock()} throws {@link OverlappingFileLockException}. The OS lock goes with the process, so one killed
- * while holding it blocks nobody; one stopped (SIGSTOP, a hung NFS mount) holds it until the others' deadlines.
+ * {@code tryLock()} throws {@link OverlappingFileLockException}. That lock is a permit, not a thread's: a lock
+ * taken on one thread may be released on another (a shutdown hook, a callback). The OS lock goes with the process,
+ * so one killed while holding it (SIGKILL included) blocks nobody, and the file it leaves behind is not a lock; one
+ * stopped (SIGSTOP, a hung NFS mount) holds it until the others' deadlines. Java's process launcher closes every
+ * descriptor but stdin, stdout and stderr in a child before it runs, so a command started meanwhile never holds it.
  */
 final class LockFile {
-  private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+  private static final Map<Path, Semaphore> JVM_LOCKS = new ConcurrentHashMap<>();
   private static final Map<Path, Path> REAL_DIRECTORIES = new ConcurrentHashMap<>();
   private static final long POLL_MILLIS = 5;
 
@@ -60,9 +64,9 @@ final class LockFile {
    */
   static Held acquire(Path file, long deadlineNanos, FileAttribute<?>... attributes) throws IOException {
     checkRegularOrAbsent(file);
-    ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(realPath(file), f -> new ReentrantLock());
+    Semaphore jvmLock = JVM_LOCKS.computeIfAbsent(realPath(file), f -> new Semaphore(1));
     try {
-      if (!jvmLock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+      if (!jvmLock.tryAcquire(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         return null;
       }
     } catch (InterruptedException e) {
@@ -76,7 +80,7 @@ final class LockFile {
       checkRegularOrAbsent(file);
       if (!awaitFileLock(channel, deadlineNanos, file)) {
         channel.close();
-        jvmLock.unlock();
+        jvmLock.release();
         return null;
       }
       return new Held(jvmLock, channel);
@@ -84,7 +88,7 @@ final class LockFile {
       if (channel != null) {
         channel.close();
       }
-      jvmLock.unlock();
+      jvmLock.release();
       throw e;
     }
   }
@@ -140,10 +144,11 @@ final class LockFile {
 
   /** A lock held; closing it releases both parts. */
   static final class Held implements AutoCloseable {
-    private final ReentrantLock jvmLock;
+    private final Semaphore jvmLock;
     private final FileChannel channel;
+    private final AtomicBoolean open = new AtomicBoolean(true);
 
-    private Held(ReentrantLock jvmLock, FileChannel channel) {
+    private Held(Semaphore jvmLock, FileChannel channel) {
       this.jvmLock = jvmLock;
       this.channel = channel;
     }
@@ -153,12 +158,16 @@ final class LockFile {
       return channel;
     }
 
+    /** Releases the lock; closing it again does nothing (a second permit would let two holders in). */
     @Override
     public void close() throws IOException {
+      if (!open.compareAndSet(true, false)) {
+        return;
+      }
       try {
         channel.close(); // releases the file lock too, even where release() would throw
       } finally {
-        jvmLock.unlock();
+        jvmLock.release();
       }
     }
   }

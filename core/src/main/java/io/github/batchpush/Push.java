@@ -3,7 +3,6 @@ package io.github.batchpush;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Gauge;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,13 +109,6 @@ final class Push {
       return null;
     }
     return new Push(metricPrefix, job, labels, List.of(lastSuccessSample(lastSuccess)), finishedAt);
-  }
-
-  /** A copy that also carries {@code lastSuccess} (seconds since the epoch), e.g. kept from an earlier run. */
-  Push withLastSuccess(double lastSuccess) {
-    List<Sample> more = new ArrayList<>(samples);
-    more.add(lastSuccessSample(lastSuccess));
-    return new Push(metricPrefix, job, labels, more, finishedAt);
   }
 
   private Sample lastSuccessSample(double value) {

@@ -10,21 +10,22 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes a run to {@code DIR/<name>.prom} for node_exporter's textfile collector. The file is written under a
  * temporary name that the collector ignores and renamed into place, so a scrape never sees half a file; it has no
- * timestamps (the collector skips such files whole); and, as with the gateway's POST, a failed run keeps the last
- * success that the previous file recorded. Writers of the same file take a lock, so concurrent runs cannot lose
- * each other's last success.
+ * timestamps (the collector skips such files whole); and it changes as the gateway's group would under a POST: the
+ * metrics a push carries replace theirs, every other one of the previous file stays (a failed run keeps the last
+ * success, a skip changes only the last skip). Writers of the same file take a lock, so concurrent runs cannot lose
+ * each other's metrics.
  */
 final class TextfileWriter {
   private static final Logger LOG = LoggerFactory.getLogger(TextfileWriter.class);
@@ -40,33 +41,9 @@ final class TextfileWriter {
     return directory;
   }
 
-  /**
-   * The file a group is written to: {@code <job>.prom} for a plain job name without labels; otherwise the job and
-   * label values joined by '-', every unsafe character as '_', and a short hash of the group's path, so that groups
-   * that look alike ({@code a/b} and {@code a_b}; {@code {team=a}} and {@code {owner=a}}) never share a file.
-   */
+  /** The file a group is written to: {@code DIR/<name>.prom}, its name as {@link GroupFileName} makes it. */
   Path fileFor(Push push) {
-    StringBuilder name = new StringBuilder(safe(push.job));
-    push.labels.values().forEach(v -> name.append('-').append(safe(v)));
-    // With labels, the name shows their values but not their names: {team=a} and {owner=a} would meet.
-    boolean ambiguous = !push.labels.isEmpty() || !name.toString().equals(push.job) || push.job.contains("-");
-    if (ambiguous) {
-      name.append('-').append(shortHash(GroupingKeyPath.of(push.job, push.labels)));
-    }
-    return directory.resolve(name + ".prom");
-  }
-
-  private static String shortHash(String s) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      StringBuilder hex = new StringBuilder();
-      for (int i = 0; i < 4; i++) {
-        hex.append(String.format("%02x", digest[i]));
-      }
-      return hex.toString();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return directory.resolve(GroupFileName.of(push.job, push.labels) + ".prom");
   }
 
   /** Writes the run, giving up with an IOException when another writer holds the file past the deadline. */
@@ -80,11 +57,11 @@ final class TextfileWriter {
         throw new IOException("another writer holds " + file + " past the deadline");
       }
       removeAbandonedTemporaryFiles(file);
-      Push complete = push.lastSuccess() == null ? withPreviousSuccess(push, file) : push;
+      String text = render(push) + familiesNotIn(push, file);
       Path tmp = directory.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "-"
           + Long.toHexString(System.nanoTime()) + ".tmp");
       try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        w.write(render(complete));
+        w.write(text);
       }
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
@@ -99,27 +76,43 @@ final class TextfileWriter {
     }
   }
 
-  private Push withPreviousSuccess(Push push, Path file) throws IOException {
+  /**
+   * The metric families of the previous file that {@code push} does not carry, as they were written: what a POST
+   * leaves of the group on the gateway (the last success after a failed run, the last skip after a run, everything
+   * but the last skip after a skip).
+   */
+  private static String familiesNotIn(Push push, Path file) throws IOException {
     String text;
     try {
       text = new String(RegularFiles.read(file, MAX_PREVIOUS_BYTES, LinkOption.NOFOLLOW_LINKS),
           StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      return push;
+      return "";
     } catch (RegularFiles.Refused e) {
       // Not a file this writer left (a FIFO, a link, something huge): the rename below replaces it.
       LOG.warn("batchpush: ignoring {} when writing {}: {}", file, push.group(), e.getMessage());
-      return push;
+      return "";
     }
-    String name = push.lastSuccessName();
+    Set<String> pushed = new HashSet<>();
+    push.samples.forEach(s -> pushed.add(s.name));
+    StringBuilder kept = new StringBuilder();
     for (String line : text.split("\n")) {
-      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
-        return push.withLastSuccess(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+      if (!line.isEmpty() && !pushed.contains(familyOf(line))) {
+        kept.append(line).append('\n');
       }
     }
-    return push;
+    return kept.toString();
   }
 
+  /** The metric a line of the text format belongs to: the name after {@code # HELP} or {@code # TYPE}, or its own. */
+  private static String familyOf(String line) {
+    String rest = line.startsWith("# HELP ") || line.startsWith("# TYPE ") ? line.substring(7) : line;
+    int end = 0;
+    while (end < rest.length() && rest.charAt(end) != ' ' && rest.charAt(end) != '{') {
+      end++;
+    }
+    return rest.substring(0, end);
+  }
 
   /** The Prometheus text format, version 0.0.4, with the group's labels on every series. */
   static String render(Push push) {
@@ -146,13 +139,5 @@ final class TextfileWriter {
 
   private static String escape(String v) {
     return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-  }
-
-  private static String safe(String s) {
-    StringBuilder b = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      b.append(Character.isLetterOrDigit(c) && c < 128 || c == '_' || c == '-' || c == '.' ? c : '_');
-    }
-    return b.length() == 0 ? "_" : b.toString();
   }
 }

@@ -51,6 +51,24 @@ class LockFileTest {
   }
 
   @Test
+  void aLockTakenOnOneThreadIsReleasedOnAnother() throws Exception {
+    Path lock = dir.resolve(".lock");
+    LockFile.Held first = LockFile.acquire(lock, in(Duration.ofSeconds(5)));
+
+    CompletableFuture.runAsync(() -> {
+      try {
+        first.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }).get(5, TimeUnit.SECONDS);
+
+    try (LockFile.Held second = LockFile.acquire(lock, System.nanoTime())) {
+      assertThat(second).isNotNull();
+    }
+  }
+
+  @Test
   void aLockHeldPastTheDeadlineIsNotHad() throws Exception {
     Path lock = dir.resolve(".lock");
     try (LockFile.Held first = LockFile.acquire(lock, in(Duration.ofSeconds(5)))) {

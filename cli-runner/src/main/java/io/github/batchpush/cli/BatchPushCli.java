@@ -4,12 +4,11 @@ import java.io.FileDescriptor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * The {@code batchpush} command line: wraps a cron command and pushes how it went to a Prometheus Pushgateway.
@@ -20,18 +19,14 @@ import picocli.CommandLine.Spec;
  * batchpush run --job nightly_backup --label team=ops --timeout 2h -- /usr/local/bin/backup.sh --full
  * batchpush delete --job nightly_backup --label team=ops
  * batchpush flush
+ * batchpush gc --older-than 30d --dry-run
  * batchpush help run
  * }</pre>
  *
  * <p>Exit codes follow coreutils' {@code timeout} and {@code env}: COMMAND's own code, 124 on timeout, 125 when
- * batchpush itself could not start the run, 126/127 when COMMAND cannot be executed or found, 128+N on signal N.
+ * batchpush itself could not start the run, 126/127 when COMMAND cannot be executed or found, 128+N on signal N;
+ * and 193 when {@code --lock} skipped the run (see the README for why 193).
  */
-@Command(name = "batchpush", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    subcommands = {RunCommand.class, RegisterCommand.class, CheckCommand.class, DeleteCommand.class,
-        FlushCommand.class},
-    description = "Runs batch jobs and pushes what happened to a Prometheus Pushgateway.",
-    exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
-        "0:success", "125:bad usage: no or unknown command", "1-127, 128+N:see the command's --help"})
 public final class BatchPushCli implements Callable<Integer> {
   /** COMMAND ran longer than --timeout. */
   static final int TIMED_OUT = 124;
@@ -41,22 +36,26 @@ public final class BatchPushCli implements Callable<Integer> {
   static final int NOT_EXECUTABLE = 126;
   /** COMMAND was not found. */
   static final int NOT_FOUND = 127;
+  /**
+   * --lock: the previous run still held the lock, so this one was skipped and COMMAND did not run. Not COMMAND's usual
+   * range (0-123), nor 124-127, nor 128+N for any of Linux's 64 signals (129-192), nor systemd's own 200-243.
+   */
+  static final int SKIPPED = 193;
 
   private static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
 
-  @Spec
-  CommandSpec spec;
+  /** The commands, by name; each is built only when it is needed. */
+  private static final List<String> COMMANDS = List.of("run", "register", "check", "delete", "flush", "gc");
 
-  /** The arguments as given, whose bytes COMMAND gets. */
-  private final Argv argv;
+  final CommandSpec spec = Specs.command(this, "batchpush");
 
-  private BatchPushCli(Argv argv) {
-    this.argv = argv;
-  }
-
-  /** For picocli's tools (completion script, man pages), which only read the model. */
-  BatchPushCli() {
-    this(Argv.decodedOnly(new String[0]));
+  private BatchPushCli() {
+    spec.usageMessage().description("Runs batch jobs and pushes what happened to a Prometheus Pushgateway.");
+    Specs.exitCodes(spec,
+        "0", "success",
+        "125", "bad usage: no or unknown command",
+        "1-127, 128+N, 193", "see the command's --help");
+    Specs.standardHelp(spec);
   }
 
   /** Runs batchpush and exits with its code; the only place that calls {@link System#exit}. */
@@ -99,7 +98,10 @@ public final class BatchPushCli implements Callable<Integer> {
     if (System.getProperty(CONVERTER_EXCLUDES) == null) {
       System.setProperty(CONVERTER_EXCLUDES, ".*");
     }
-    CommandLine cl = new CommandLine(new BatchPushCli(argv));
+    // Only the command asked for is built: what batchpush run needs before COMMAND starts is what counts.
+    String[] args = argv.text();
+    boolean one = args.length > 0 && COMMANDS.contains(args[0]);
+    CommandLine cl = new CommandLine(model(argv, one ? args[0] : null));
     cl.registerConverter(Path.class, Paths::get);
     cl.setParameterExceptionHandler(BatchPushCli::badInput);
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -109,25 +111,53 @@ public final class BatchPushCli implements Callable<Integer> {
     });
     // An argument such as @list is COMMAND's (or a job name), never a file of more arguments for picocli to read.
     cl.setExpandAtFiles(false);
-    // `batchpush run --job x sh -c '...'` works without `--`: everything from COMMAND on belongs to COMMAND.
-    cl.getSubcommands().get("run").setStopAtPositional(true);
+    if (one && args[0].equals("run")) {
+      // `batchpush run --job x sh -c '...'` works without `--`: everything from COMMAND on belongs to COMMAND.
+      cl.getSubcommands().get("run").setStopAtPositional(true);
+    }
     if (argv.asksForHelp()) {
-      // picocli's help command; only when help is what was asked for, since building its model costs every run
-      // about 15 ms of start-up.
+      // picocli's help command: annotated, so only when help is what was asked for.
       cl.addSubcommand("help", new HelpCommand());
     }
     return cl;
   }
 
-  /** The arguments batchpush was started with. */
-  Argv argv() {
-    return argv;
+  /**
+   * The model of batchpush: its commands, with their options, descriptions and exit codes, from which picocli parses,
+   * prints {@code --help} and, at build time, writes the man pages and the bash completion ({@link Documentation}).
+   * With {@code only}, just that command.
+   */
+  static CommandSpec model(Argv argv, String only) {
+    CommandSpec root = new BatchPushCli().spec;
+    for (String name : COMMANDS) {
+      if (only == null || only.equals(name)) {
+        root.addSubcommand(name, command(name, argv));
+      }
+    }
+    return root;
+  }
+
+  private static CommandSpec command(String name, Argv argv) {
+    switch (name) {
+      case "run":
+        return new RunCommand(argv).spec;
+      case "register":
+        return new RegisterCommand().spec;
+      case "check":
+        return new CheckCommand().spec;
+      case "delete":
+        return new DeleteCommand().spec;
+      case "flush":
+        return new FlushCommand().spec;
+      default:
+        return new GcCommand().spec;
+    }
   }
 
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    err.println("batchpush: which command? (run, register, check, delete, flush or help; see 'batchpush --help')");
+    err.println("batchpush: which command? (" + String.join(", ", COMMANDS) + " or help; see 'batchpush --help')");
     return USAGE;
   }
 

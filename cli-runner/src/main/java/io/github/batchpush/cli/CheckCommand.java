@@ -16,11 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code batchpush check [--job NAME] [options]}: before a job's first night, finds what would otherwise only show
@@ -31,10 +27,20 @@ import picocli.CommandLine.Spec;
  * for ({@code check > report.txt} keeps it), while problems go where cron mail and a terminal show them, and
  * {@code --quiet} leaves only those, so a good check in cron prints nothing.
  */
-@Command(name = "check", header = "Checks configuration, gateway, job and spool; pushes nothing.",
-    mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    sortOptions = false,
-    description = {
+final class CheckCommand implements Callable<Integer> {
+  private static final int GATEWAY_PROBLEM = 1;
+  private static final int BAD_CONFIGURATION = BatchPushCli.USAGE;
+  private static final String WITHOUT_SPOOL = ", or run without a spool: --no-spool";
+
+  final CommandSpec spec =
+      Specs.command(this, "check", "Checks configuration, gateway, job and spool; pushes nothing.");
+
+  private String job;
+  private ConnectionOptions connection;
+  private boolean noSpool;
+
+  CheckCommand() {
+    spec.usageMessage().description(
         "Checks what a run with the same options and environment would meet, so that it shows before the job's "
             + "first night: the configuration (gateway URL, secret and CA files, options); the gateway (reachable, "
             + "a Pushgateway, and it takes the credentials: one GET of its /metrics within --deadline); with --job, "
@@ -44,51 +50,33 @@ import picocli.CommandLine.Spec;
             + "nothing.",
         "",
         "One batchpush: line per finding: what is fine on stdout, problems on stderr (--quiet prints only "
-            + "these). Every finding is printed; the worst decides the exit code."},
-    exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
-        "0:All good.",
-        "1:A gateway problem: unreachable, not a Pushgateway, credentials refused (401, 403), a TLS failure; with "
+            + "these). Every finding is printed; the worst decides the exit code.");
+    Specs.exitCodes(spec,
+        "0", "All good.",
+        "1", "A gateway problem: unreachable, not a Pushgateway, credentials refused (401, 403), a TLS failure; with "
             + "--job, a job the gateway does not hold with a max age (it would not page if it never ran), or whose "
             + "latest push the gateway rejected.",
-        "125:Bad configuration: an option, label, URL, secret or CA file, or a spool directory this user cannot "
-            + "use."},
-    footerHeading = "%nExample:%n",
-    footer = "  batchpush check --job nightly_backup --label team=ops")
-final class CheckCommand implements Callable<Integer> {
-  private static final int GATEWAY_PROBLEM = 1;
-  private static final int BAD_CONFIGURATION = BatchPushCli.USAGE;
-  private static final String WITHOUT_SPOOL = ", or run without a spool: --no-spool";
-
-  @Spec
-  CommandSpec spec;
-
-  @Option(names = "--job", paramLabel = "NAME",
-      description = "Also check this job's group on the gateway: that it is declared with a max age "
-          + "(batchpush register), and what its last runs left there.")
-  String job;
-
-  @Option(names = "--label", paramLabel = "KEY=VALUE",
-      description = "A grouping label of the job, as its runs give it; repeat for more. Added to those of env "
-          + "BATCHPUSH_LABELS, as for run.")
-  List<String> labels = new ArrayList<>();
-
-  @Option(names = "--metric-prefix", paramLabel = "PREFIX",
-      description = "Prefix of every metric name (env BATCHPUSH_METRIC_PREFIX; default: " + Defaults.METRIC_PREFIX
-          + ").")
-  String metricPrefix;
-
-  @Mixin
-  ConnectionOptions connection;
-
-  @Mixin
-  SpoolOptions spool;
-
-  @Option(names = "--no-spool", description = "Check no spool directory: for jobs run with --no-spool, or whose "
-      + "spool is not this user's to check (a systemd service's StateDirectory).")
-  boolean noSpool;
+        "125", "Bad configuration: an option, label, URL, secret or CA file, or a spool directory this user cannot "
+            + "use.");
+    Specs.example(spec, "  batchpush check --job nightly_backup --label team=ops");
+    spec.addOption(Specs.option("--job", "NAME", "Also check this job's group on the gateway: that it is declared "
+        + "with a max age (batchpush register), and what its last runs left there."));
+    spec.addOption(Specs.repeatable("--label", "KEY=VALUE", "A grouping label of the job, as its runs give it; "
+        + "repeat for more. Added to those of env BATCHPUSH_LABELS, as for run."));
+    spec.addOption(Specs.option("--metric-prefix", "PREFIX", "Prefix of every metric name (env "
+        + "BATCHPUSH_METRIC_PREFIX; default: " + Defaults.METRIC_PREFIX + ")."));
+    ConnectionOptions.addTo(spec);
+    SpoolOptions.addTo(spec);
+    spec.addOption(Specs.flag("--no-spool", "Check no spool directory: for jobs run with --no-spool, or whose "
+        + "spool is not this user's to check (a systemd service's StateDirectory)."));
+    Specs.standardHelp(spec);
+  }
 
   @Override
   public Integer call() {
+    job = Specs.value(spec, "--job");
+    connection = new ConnectionOptions(spec);
+    noSpool = Specs.given(spec, "--no-spool");
     Findings findings = new Findings(spec.commandLine().getOut(),
         new Console(spec.commandLine().getErr(), connection.quiet), connection.quiet);
     BatchPush push;
@@ -118,12 +106,12 @@ final class CheckCommand implements Callable<Integer> {
 
   private BatchPush batchPush(Map<String, String> env) {
     BatchPush.Builder b = connection.builder(env, true);
-    labels.forEach(b::label);
-    ConnectionOptions.given(b, Setting.METRIC_PREFIX, metricPrefix);
+    Specs.values(spec, "--label").forEach(b::label);
+    ConnectionOptions.given(b, Setting.METRIC_PREFIX, Specs.value(spec, "--metric-prefix"));
     if (noSpool) {
       b.noSpool();
     } else {
-      spool.applyTo(b);
+      SpoolOptions.applyTo(spec, b);
     }
     return b.build();
   }
@@ -254,7 +242,7 @@ final class CheckCommand implements Callable<Integer> {
     try {
       BatchPush.Builder b = BatchPush.builder().keyNames(ConnectionOptions::name).gateway(BatchPush.DEFAULT_GATEWAY)
           .environment(env.containsKey(variable) ? Map.of(variable, env.get(variable)) : Map.of());
-      spool.applyTo(b);
+      SpoolOptions.applyTo(spec, b);
       b.build().preflight().forEach(problem -> findings.problem(BAD_CONFIGURATION, problem + WITHOUT_SPOOL));
     } catch (RuntimeException e) {
       // The spool's own setting is what is bad, and the line already printed names it.

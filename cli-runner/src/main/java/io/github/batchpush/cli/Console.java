@@ -6,6 +6,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * batchpush's own messages: one line each on stderr, prefixed {@code batchpush:}. Cron mails whatever a job prints,
@@ -34,6 +35,13 @@ final class Console {
   private void print(String message) {
     err.println("batchpush: " + oneLine(message));
     err.flush();
+  }
+
+  /** A group as messages show it: {@code job=nightly_backup team=ops}. */
+  static String group(String job, Map<String, String> labels) {
+    StringBuilder group = new StringBuilder("job=").append(job);
+    labels.forEach((name, value) -> group.append(' ').append(name).append('=').append(value));
+    return group.toString();
   }
 
   /** A throwable in one line, as a message may show it: its class and message, never its stack trace. */

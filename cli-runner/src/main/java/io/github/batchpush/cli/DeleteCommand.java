@@ -2,42 +2,33 @@ package io.github.batchpush.cli;
 
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.PushException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code batchpush delete --job NAME [--label KEY=VALUE]...}: removes a retired job's group from the gateway. */
-@Command(name = "delete", header = "Removes a job's group from the Pushgateway.",
-    mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    sortOptions = false,
-    description = "Removes the group job=NAME plus the --label pairs, with all its metrics, from the Pushgateway "
-        + "(for a job that was retired or renamed; its stale metrics would otherwise alert forever).",
-    exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
-        "0:The group is gone (the gateway also answers so when there was no such group).",
-        "1:The gateway could not be reached or refused.",
-        "125:Bad option, label, URL or secret file; nothing was sent."})
 final class DeleteCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  final CommandSpec spec = Specs.command(this, "delete", "Removes a job's group from the Pushgateway.");
 
-  @Option(names = "--job", required = true, paramLabel = "NAME", description = "The job name of the group.")
-  String job;
-
-  @Option(names = "--label", paramLabel = "KEY=VALUE",
-      description = "A grouping label of the group; repeat for more. Added to those of env BATCHPUSH_LABELS, as "
-          + "for run.")
-  List<String> labels = new ArrayList<>();
-
-  @Mixin
-  ConnectionOptions connection;
+  DeleteCommand() {
+    spec.usageMessage().description("Removes the group job=NAME plus the --label pairs, with all its metrics, from "
+        + "the Pushgateway (for a job that was retired or renamed; its stale metrics would otherwise alert forever).");
+    Specs.exitCodes(spec,
+        "0", "The group is gone (the gateway also answers so when there was no such group).",
+        "1", "The gateway could not be reached or refused.",
+        "125", "Bad option, label, URL or secret file; nothing was sent.");
+    spec.addOption(Specs.required("--job", "NAME", "The job name of the group."));
+    spec.addOption(Specs.repeatable("--label", "KEY=VALUE", "A grouping label of the group; repeat for more. Added "
+        + "to those of env BATCHPUSH_LABELS, as for run."));
+    ConnectionOptions.addTo(spec);
+    Specs.standardHelp(spec);
+  }
 
   @Override
   public Integer call() {
+    String job = Specs.value(spec, "--job");
+    List<String> labels = Specs.values(spec, "--label");
+    ConnectionOptions connection = new ConnectionOptions(spec);
     Console console = new Console(spec.commandLine().getErr(), connection.quiet);
     BatchPush push;
     try {
@@ -60,9 +51,7 @@ final class DeleteCommand implements Callable<Integer> {
       console.error("deleting the group of " + job + " failed: " + Console.describe(e));
       return 1;
     }
-    StringBuilder group = new StringBuilder("job=").append(job);
-    push.labels().forEach((name, value) -> group.append(' ').append(name).append('=').append(value));
-    console.info("deleted group " + group + " from " + push.gateway());
+    console.info("deleted group " + Console.group(job, push.labels()) + " from " + push.gateway());
     return 0;
   }
 }

@@ -10,6 +10,19 @@ import picocli.CommandLine.TypeConversionException;
  * (an empty environment variable) means unset, as it does in core.
  */
 final class DurationConverter implements ITypeConverter<Duration> {
+  /**
+   * A duration a command needs: given and positive.
+   *
+   * @throws IllegalArgumentException "Invalid --max-age: '0s' (give the job's freshness SLO, e.g. 26h)"
+   */
+  static Duration required(Duration duration, String option, String whatToGive) {
+    if (duration == null || duration.isZero()) {
+      throw new IllegalArgumentException("Invalid " + option + ": '" + (duration == null ? "" : "0s") + "' ("
+          + whatToGive + ")");
+    }
+    return duration;
+  }
+
   @Override
   public Duration convert(String value) {
     if (value.isBlank()) {

@@ -7,46 +7,38 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code batchpush flush}: delivers the spooled runs now rather than with the next run's push. */
-@Command(name = "flush", header = "Delivers the spooled runs now.",
-    mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    sortOptions = false,
-    description = "Delivers the runs waiting in the spool to the Pushgateway now, oldest first, and prints what "
-        + "it delivered, what is still waiting, and what was dropped or set aside.",
-    exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
-        "0:No run for this gateway is left (runs spooled for another gateway are only counted).",
-        "1:Some runs are still waiting: the gateway could not take them.",
-        "125:Bad option, URL or secret file, or a spool directory this user cannot write; nothing was sent."})
 final class FlushCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  final CommandSpec spec = Specs.command(this, "flush", "Delivers the spooled runs now.");
 
-  @Mixin
-  ConnectionOptions connection;
-
-  @Mixin
-  SpoolOptions spool;
-
-  @Option(names = "--from-gateway", paramLabel = "OLD_URL",
-      description = "Also deliver the runs spooled for OLD_URL to --gateway: after the gateway's URL changed, runs "
-          + "recorded while the old one was down would otherwise wait for it until they age out.")
-  String fromGateway;
+  FlushCommand() {
+    spec.usageMessage().description("Delivers the runs waiting in the spool to the Pushgateway now, oldest first, "
+        + "and prints what it delivered, what is still waiting, and what was dropped or set aside.");
+    Specs.exitCodes(spec,
+        "0", "No run for this gateway is left (runs spooled for another gateway are only counted).",
+        "1", "Some runs are still waiting: the gateway could not take them.",
+        "125", "Bad option, URL or secret file, or a spool directory this user cannot write; nothing was sent.");
+    ConnectionOptions.addTo(spec);
+    SpoolOptions.addTo(spec);
+    spec.addOption(Specs.option("--from-gateway", "OLD_URL", "Also deliver the runs spooled for OLD_URL to "
+        + "--gateway: after the gateway's URL changed, runs recorded while the old one was down would otherwise "
+        + "wait for it until they age out."));
+    Specs.standardHelp(spec);
+  }
 
   @Override
   public Integer call() {
+    ConnectionOptions connection = new ConnectionOptions(spec);
+    String fromGateway = Specs.value(spec, "--from-gateway");
     Console console = new Console(spec.commandLine().getErr(), connection.quiet);
     BatchPush push;
     URI previous;
     SpoolReport report;
     try {
       BatchPush.Builder b = connection.builder(System.getenv(), true);
-      spool.applyTo(b);
+      SpoolOptions.applyTo(spec, b);
       push = b.build();
       previous = fromGateway == null ? null : fromGateway(fromGateway);
     } catch (IllegalArgumentException | IllegalStateException e) {

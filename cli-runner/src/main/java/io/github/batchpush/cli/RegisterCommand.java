@@ -7,78 +7,56 @@ import io.github.batchpush.Setting;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code batchpush register --job NAME --max-age DURATION [--label KEY=VALUE]...}: declares a job on the gateway
  * when it is installed, so that it pages even if it never runs.
  */
-@Command(name = "register", header = "Declares a job and its max age before it ever runs.",
-    mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-    sortOptions = false,
-    description = {
+final class RegisterCommand implements Callable<Integer> {
+  final CommandSpec spec = Specs.command(this, "register", "Declares a job and its max age before it ever runs.");
+
+  RegisterCommand() {
+    spec.usageMessage().description(
         "Declares the job NAME (with the --label pairs) on the Pushgateway: its max age, and when it was declared. "
             + "With the shipped alert rules, BatchJobNoRecentSuccess then pages when the job has had no success "
             + "within its max age of the declaration, so a job whose cron line was never installed, whose "
             + "wrapper is not found or which never starts pages too; its first success clears the alert.",
         "",
         "Run it once when you install the job. Running it again is safe: it never touches the last success or "
-            + "anything else a run pushed, keeps the time of the first declaration and only updates the max age."},
-    exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
-        "0:The job is declared.",
-        "1:The gateway could not be reached or refused; nothing was declared.",
-        "125:Bad option, label, URL or secret file; nothing was sent."},
-    footerHeading = "%nExample:%n",
-    footer = "  batchpush register --job nightly_backup --label team=ops --max-age 26h")
-final class RegisterCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Option(names = "--job", required = true, paramLabel = "NAME", description = "The job name: the group's job label.")
-  String job;
-
-  @Option(names = "--max-age", required = true, paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "Freshness SLO: how long the job may go without a success before alerts fire, counted from "
-          + "this declaration until its first success. The same as its runs' --max-age. Durations: 90s, 5m, 26h, "
-          + "1d or ISO-8601 (PT26H).")
-  Duration maxAge;
-
-  @Option(names = "--label", paramLabel = "KEY=VALUE",
-      description = "A grouping label of the job, as its runs give it; repeat for more. Added to those of env "
-          + "BATCHPUSH_LABELS, as for run.")
-  List<String> labels = new ArrayList<>();
-
-  @Option(names = "--metric-prefix", paramLabel = "PREFIX",
-      description = "Prefix of every metric name (env BATCHPUSH_METRIC_PREFIX; default: " + Defaults.METRIC_PREFIX
-          + ").")
-  String metricPrefix;
-
-  @Mixin
-  ConnectionOptions connection;
+            + "anything else a run pushed, keeps the time of the first declaration and only updates the max age.");
+    Specs.exitCodes(spec,
+        "0", "The job is declared.",
+        "1", "The gateway could not be reached or refused; nothing was declared.",
+        "125", "Bad option, label, URL or secret file; nothing was sent.");
+    Specs.example(spec, "  batchpush register --job nightly_backup --label team=ops --max-age 26h");
+    spec.addOption(Specs.required("--job", "NAME", "The job name: the group's job label."));
+    spec.addOption(Specs.duration("--max-age", "Freshness SLO: how long the job may go without a success before "
+        + "alerts fire, counted from this declaration until its first success. The same as its runs' --max-age. "
+        + "Durations: 90s, 5m, 26h, 1d or ISO-8601 (PT26H).").required(true).build());
+    spec.addOption(Specs.repeatable("--label", "KEY=VALUE", "A grouping label of the job, as its runs give it; "
+        + "repeat for more. Added to those of env BATCHPUSH_LABELS, as for run."));
+    spec.addOption(Specs.option("--metric-prefix", "PREFIX", "Prefix of every metric name (env "
+        + "BATCHPUSH_METRIC_PREFIX; default: " + Defaults.METRIC_PREFIX + ")."));
+    ConnectionOptions.addTo(spec);
+    Specs.standardHelp(spec);
+  }
 
   @Override
   public Integer call() {
+    String job = Specs.value(spec, "--job");
+    Duration maxAge = Specs.value(spec, "--max-age");
+    ConnectionOptions connection = new ConnectionOptions(spec);
     Console console = new Console(spec.commandLine().getErr(), connection.quiet);
     BatchPush push;
     Instant since;
     try {
-      if (maxAge == null || maxAge.isZero()) {
-        throw new IllegalArgumentException("Invalid --max-age: '" + (maxAge == null ? "" : "0s")
-            + "' (give the job's freshness SLO, e.g. 26h)");
-      }
+      DurationConverter.required(maxAge, "--max-age", "give the job's freshness SLO, e.g. 26h");
       BatchPush.Builder b = connection.builder(System.getenv(), true).noSpool();
-      labels.forEach(b::label);
-      ConnectionOptions.given(b, Setting.METRIC_PREFIX, metricPrefix);
+      Specs.values(spec, "--label").forEach(b::label);
+      ConnectionOptions.given(b, Setting.METRIC_PREFIX, Specs.value(spec, "--metric-prefix"));
       push = b.build();
       since = push.register(job, maxAge);
     } catch (IllegalArgumentException | IllegalStateException e) {
@@ -91,10 +69,7 @@ final class RegisterCommand implements Callable<Integer> {
       console.error("registering " + job + " failed: " + Console.describe(e));
       return 1;
     }
-    String group = Stream.concat(Stream.of("job=" + job),
-        push.labels().entrySet().stream().map(label -> label.getKey() + "=" + label.getValue()))
-        .collect(Collectors.joining(" "));
-    console.info("registered group " + group + " on " + push.gateway() + ": max age "
+    console.info("registered group " + Console.group(job, push.labels()) + " on " + push.gateway() + ": max age "
         + maxAge.toString().substring(2).toLowerCase(Locale.ROOT) + ", counted from "
         + since.truncatedTo(ChronoUnit.SECONDS) + " until its first success");
     return 0;

@@ -3,16 +3,18 @@ package io.github.batchpush.cli;
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.Defaults;
 import io.github.batchpush.Setting;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Where undelivered runs wait for the gateway; shared by {@code run} and {@code flush}. */
 final class SpoolOptions {
-  @Option(names = "--spool-dir", paramLabel = "DIR",
-      description = "Where runs that could not be delivered wait for the next delivery (env BATCHPUSH_SPOOL_DIR; "
-          + "default: " + Defaults.SPOOL_DIRECTORY + ").")
-  String spoolDir;
+  private SpoolOptions() {}
 
-  void applyTo(BatchPush.Builder b) {
-    ConnectionOptions.given(b, Setting.SPOOL_DIR, spoolDir);
+  static void addTo(CommandSpec spec) {
+    spec.addOption(Specs.option("--spool-dir", "DIR", "Where runs that could not be delivered wait for the next "
+        + "delivery (env BATCHPUSH_SPOOL_DIR; default: " + Defaults.SPOOL_DIRECTORY + ")."));
+  }
+
+  static void applyTo(CommandSpec spec, BatchPush.Builder b) {
+    ConnectionOptions.given(b, Setting.SPOOL_DIR, Specs.value(spec, "--spool-dir"));
   }
 }

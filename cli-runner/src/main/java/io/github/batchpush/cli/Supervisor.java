@@ -85,6 +85,13 @@ final class Supervisor {
     this.cutShortRun = whatBecomesOfTheRun;
   }
 
+  /** Whether TERM, INT or HUP has come; before COMMAND starts, that means it will not be started. */
+  boolean toldToStop() {
+    synchronized (lock) {
+      return signal != null;
+    }
+  }
+
   /** Runs COMMAND to its end and tells how it went. */
   Outcome run() {
     outcome = supervise();

@@ -17,7 +17,7 @@ class CommandLineIT {
 
   @Test
   void everyCommandHasHelpAndVersion() {
-    for (String command : new String[] {"run", "delete", "flush"}) {
+    for (String command : new String[] {"run", "delete", "flush", "gc"}) {
       assertThat(batchpush(command, "--help").run().stdout()).as(command).contains("Usage: batchpush " + command);
       assertThat(batchpush(command, "--version").run().stdout()).as(command).startsWith("batchpush 0.1.0");
     }
@@ -29,15 +29,16 @@ class CommandLineIT {
 
     assertThat(r.exitCode()).isZero();
     assertThat(r.stdout())
-        .contains("[--] COMMAND [ARGS...]")
+        .containsPattern("\\[--] COMMAND\\s+\\[ARGS\\.\\.\\.]") // the synopsis may wrap between the two
         .contains("BATCHPUSH_GATEWAY", "BATCHPUSH_USERNAME", "BATCHPUSH_PASSWORD", "BATCHPUSH_BEARER_TOKEN",
-            "BATCHPUSH_SPOOL_DIR", "BATCHPUSH_TEXTFILE_DIR", "BATCHPUSH_DEADLINE")
+            "BATCHPUSH_SPOOL_DIR", "BATCHPUSH_TEXTFILE_DIR", "BATCHPUSH_DEADLINE", "BATCHPUSH_LOCK_DIR")
         .contains("Exit codes:")
         .containsPattern("124 +COMMAND ran longer than --timeout and was stopped.")
         .containsPattern("125 +batchpush could not start the run")
         .containsPattern("126 +COMMAND was found but is not executable.")
         .containsPattern("127 +COMMAND was not found.")
-        .containsPattern("128\\+N +COMMAND was killed by signal N");
+        .containsPattern("128\\+N +COMMAND was killed by signal N")
+        .containsPattern("193 +--lock: the previous run still held the lock after --lock-wait;");
   }
 
   @Test
@@ -91,7 +92,7 @@ class CommandLineIT {
     Launch.Result run = batchpush("help", "run").run();
 
     assertThat(all.exitCode()).isZero();
-    assertThat(all.stdout()).startsWith("Usage: batchpush [-hV] [COMMAND]").contains("run", "delete", "flush");
+    assertThat(all.stdout()).startsWith("Usage: batchpush [-hV] [COMMAND]").contains("run", "delete", "flush", "gc");
     assertThat(run.exitCode()).isZero();
     assertThat(run.stdout()).isEqualTo(batchpush("run", "--help").run().stdout());
   }
@@ -102,6 +103,6 @@ class CommandLineIT {
 
     assertThat(r.exitCode()).isEqualTo(125);
     assertThat(r.stderr())
-        .isEqualTo("batchpush: which command? (run, register, check, delete, flush or help; see 'batchpush --help')\n");
+        .isEqualTo("batchpush: which command? (run, register, check, delete, flush, gc or help; see 'batchpush --help')\n");
   }
 }

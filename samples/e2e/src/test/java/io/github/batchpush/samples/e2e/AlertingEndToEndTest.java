@@ -50,8 +50,20 @@ class AlertingEndToEndTest {
       run.stepGauge("load", "items_written", 1200);
       run.succeeded();
     }
-    // Succeeded a minute ago, then failed with exit code 3: a failure, but still within its max age.
+    // Its runs since are skipped: the run that started after that success still holds the lock (run --lock).
+    push.newBuilder().label("team", "data").build().skipped("stale_job");
+    // Succeeded a minute ago, then skipped: a ticket.
     BatchPush aMinuteAgo = push.newBuilder().clock(Clock.fixed(now.minusSeconds(60), ZoneOffset.UTC)).build();
+    try (JobRun run = aMinuteAgo.start("skipped_job")) {
+      run.succeeded();
+    }
+    push.skipped("skipped_job");
+    // Skipped a minute ago, then succeeded: quiet.
+    aMinuteAgo.skipped("skipped_then_succeeded_job");
+    try (JobRun run = push.start("skipped_then_succeeded_job")) {
+      run.succeeded();
+    }
+    // Succeeded a minute ago, then failed with exit code 3: a failure, but still within its max age.
     try (JobRun run = aMinuteAgo.start("failing_job").maxAge(MAX_AGE)) {
       run.succeeded();
     }
@@ -76,7 +88,8 @@ class AlertingEndToEndTest {
 
     prometheus = Prometheus.start(gateway.uri(), SAMPLES.resolve("prometheus/batchpush-rules.yml"));
     firing = prometheus.awaitApi("/api/v1/alerts",
-        data -> firingAlerts(data).contains("BatchJobNoRecentSuccess stale_job"), Duration.ofSeconds(60));
+        data -> firingAlerts(data).containsAll(Set.of("BatchJobNoRecentSuccess stale_job",
+            "BatchJobSkipped skipped_job")), Duration.ofSeconds(60));
   }
 
   @AfterAll
@@ -87,14 +100,28 @@ class AlertingEndToEndTest {
   }
 
   @Test
-  void exactlyTheStaleTheFailedTheHungAndTheRejectedJobsAlert() {
+  void exactlyTheStaleTheFailedTheHungTheSkippedAndTheRejectedJobsAlert() {
     assertThat(firingAlerts(firing)).as("Prometheus log: %s", prometheus.logText()).containsExactly(
         "BatchJobLastRunFailed failing_job",
         "BatchJobLastRunFailed never_succeeded_job",
         "BatchJobNoRecentSuccess never_succeeded_job",
         "BatchJobNoRecentSuccess stale_job",
         "BatchJobRunHung hung_job",
+        "BatchJobSkipped skipped_job",
+        "BatchJobSkipped stale_job",
         "PushgatewayLastPushFailed rejected_job");
+  }
+
+  @Test
+  void theSkippedJobsTicketSaysHowLongAgoTheSkipWasAndKeepsTheGroupsLabels() {
+    JsonNode skipped = alert("BatchJobSkipped", "skipped_job");
+    JsonNode stale = alert("BatchJobSkipped", "stale_job");
+
+    assertThat(skipped.get("labels").path("severity").asText()).isEqualTo("ticket");
+    assertThat(Double.parseDouble(skipped.get("value").asText())).isBetween(0.0, 300.0);
+    assertThat(skipped.get("annotations").get("summary").asText())
+        .isEqualTo("A run of batch job skipped_job was skipped because the previous one still ran");
+    assertThat(stale.get("labels").path("team").asText()).isEqualTo("data");
   }
 
   @Test
@@ -147,7 +174,8 @@ class AlertingEndToEndTest {
     JsonNode result = prometheus.query(DashboardTest.jobVariablePromQl());
 
     assertThat(DashboardTest.jobVariableValues(result))
-        .containsExactly("failing_job", "fresh_job", "hung_job", "never_succeeded_job", "stale_job");
+        .containsExactly("failing_job", "fresh_job", "hung_job", "never_succeeded_job", "skipped_job",
+            "skipped_then_succeeded_job", "stale_job");
   }
 
   static JsonNode alert(String name, String job) {

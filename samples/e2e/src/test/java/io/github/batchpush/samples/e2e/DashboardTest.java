@@ -50,17 +50,19 @@ class DashboardTest {
     List<String> titles = new ArrayList<>();
     dashboard.get("panels").forEach(panel -> titles.add(panel.get("title").asText()));
     assertThat(titles).containsExactly("Job $job", "Time since last success", "Max age", "Share of max age used",
-        "Last duration", "Last exit code", "Duration over time");
+        "Last duration", "Last exit code", "Time since last skip", "Skipped since last success",
+        "Duration over time");
   }
 
   @Test
-  void everyQueryUsesOnlyMetricsThatARunPushes() throws IOException {
+  void everyQueryUsesOnlyMetricsThatARunOrASkipPushes() throws IOException {
     Set<String> pushed = new TreeSet<>();
     try (Pushgateway gateway = Pushgateway.start()) {
       BatchPush push = BatchPush.builder().gateway(gateway.uri()).noSpool().strict(true).build();
       try (JobRun run = push.start("nightly_report").maxAge(Duration.ofHours(26))) {
         run.succeeded();
       }
+      push.skipped("nightly_report");
       gateway.scrape().lines().filter(l -> l.startsWith("# TYPE ")).forEach(l -> pushed.add(l.split(" ")[2]));
     }
 
