@@ -45,8 +45,8 @@ sleep 1
 
 # The launcher's own JVM and flags (read from the launcher, so that the floor moves with them).
 bin=${JAVA_HOME:+$JAVA_HOME/bin/}
-flags=$(sed -n '/^flags="/{s/^flags="\(.*\)"$/\1/;s/^\$flags //;p;}; /^exec /q' "$batchpush" | tr '\n' ' ')
-[ -n "$flags" ] || { echo "no flags= line in $batchpush" >&2; exit 1; }
+flags=$(sed -n '/^bp_flags="/{s/^bp_flags="\(.*\)"$/\1/;s/^\$bp_flags //;p;}; /^exec /q' "$batchpush" | tr '\n' ' ')
+[ -n "$flags" ] || { echo "no bp_flags= line in $batchpush" >&2; exit 1; }
 "${bin}javac" --release 17 -d "$work/classes" -cp "$batchpush" "$here/java/NaiveWrapper.java" "$here/java/HelloWorld.java"
 
 hyperfine -N --warmup 5 --runs "$runs" --export-json "$work/h.json" \

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -79,6 +80,8 @@ public final class BatchPush {
   private final Path spoolDirectory;
   /** How the user set the spool directory, for {@link #preflight()}'s fix. */
   private final String spoolKey;
+  /** How the user set the textfile directory, likewise. */
+  private final String textfileKey;
   /** How the user sets the CA file, for the fix of a TLS failure. */
   private final String caKey;
   private final int spoolMaxRuns;
@@ -120,6 +123,7 @@ public final class BatchPush {
             spoolMaxRuns, spoolMaxAge, clock);
     this.spoolDirectory = spool == null ? null : spool.directory();
     this.spoolKey = b.key(Setting.SPOOL_DIR);
+    this.textfileKey = b.key(Setting.TEXTFILE_DIR);
     this.caKey = b.key(Setting.CA_CERT);
     this.textfile = textfileDirectory == null ? null : new TextfileWriter(textfileDirectory);
   }
@@ -243,16 +247,12 @@ public final class BatchPush {
    */
   public int delete(String job) {
     MetricNames.checkJobName(job);
-    return deleteGroup(job, labels);
-  }
-
-  private int deleteGroup(String job, Map<String, String> groupLabels) {
     Delivery gateway = requireGateway();
     if (spool == null) {
-      gateway.delete(job, groupLabels, deadlineFromNow());
+      gateway.delete(job, labels, deadlineFromNow());
       return 0;
     }
-    return spool.deleteGroup(gateway, job, groupLabels, deadlineFromNow());
+    return spool.deleteGroup(gateway, job, labels, deadlineFromNow());
   }
 
   /**
@@ -281,15 +281,15 @@ public final class BatchPush {
   }
 
   /**
-   * Removes exactly {@code group} from the gateway, whatever labels it has, with all its metrics, and its runs
-   * waiting in the spool for this gateway, as {@link #delete(String)} does.
+   * Removes exactly {@code group} from the gateway, whatever labels it has, with all its metrics. Unlike {@link
+   * #delete(String)}, it leaves the group's spooled runs alone: they are runs of a job that still ran, which gc must
+   * not lose.
    *
-   * @return how many spooled runs of the group were dropped
-   * @throws PushException when the gateway could not be reached or refused; nothing is dropped then
+   * @throws PushException when the gateway could not be reached or refused
    */
-  public int delete(GatewayGroup group) {
+  public void delete(GatewayGroup group) {
     Objects.requireNonNull(group, "group == null");
-    return deleteGroup(group.job(), group.labels());
+    requireGateway().delete(group.job(), group.labels(), deadlineFromNow());
   }
 
   /**
@@ -397,8 +397,8 @@ public final class BatchPush {
 
   /**
    * What can already be known to go wrong with this configuration before a run starts, which would otherwise only
-   * show after the job ran: today, whether the spool directory can be used (a directory this user can write, or one
-   * it can create). Sends nothing and writes nothing. Each problem is one line naming the value and the fix; an
+   * show after the job ran: whether the spool directory and the textfile directory can be used (each a directory this
+   * user can write, or one it can create). Sends nothing and writes nothing. Each problem is one line naming the value and the fix; an
    * empty list means ready.
    *
    * <pre>{@code
@@ -410,7 +410,14 @@ public final class BatchPush {
    * }</pre>
    */
   public List<String> preflight() {
-    return spoolDirectory == null ? List.of() : Preflight.spool(spoolDirectory, spoolKey);
+    List<String> problems = new ArrayList<>();
+    if (spoolDirectory != null) {
+      problems.addAll(Preflight.spool(spoolDirectory, spoolKey));
+    }
+    if (textfileDirectory != null) {
+      problems.addAll(Preflight.textfile(textfileDirectory, textfileKey));
+    }
+    return List.copyOf(problems);
   }
 
   /** The grouping labels every run of this instance is pushed with, besides {@code job}. */

@@ -11,6 +11,7 @@ import java.util.List;
  *
  * <pre>{@code
  * Preflight.spool(Path.of("/var/spool/batchpush"), "--spool-dir");   // [] or one line naming problem and fix
+ * Preflight.textfile(Path.of("/var/lib/node_exporter"), "--textfile-dir");
  * }</pre>
  */
 final class Preflight {
@@ -21,14 +22,24 @@ final class Preflight {
    * one it can create; {@code key} is how the user set it, which the fix names.
    */
   static List<String> spool(Path directory, String key) {
+    return directory("spool", directory, key);
+  }
+
+  /** Problems with writing textfiles into {@code directory}, by the same rule as {@link #spool}. */
+  static List<String> textfile(Path directory, String key) {
+    return directory("textfile", directory, key);
+  }
+
+  private static List<String> directory(String what, Path directory, String key) {
     Path dir = directory.toAbsolutePath().normalize();
+    String named = "The " + what + " directory '" + dir + "'";
     String fix = ": set " + key + " to a directory this user can write";
     if (Files.exists(dir)) {
       if (!Files.isDirectory(dir)) {
-        return List.of("The spool directory '" + dir + "' is not a directory" + fix);
+        return List.of(named + " is not a directory" + fix);
       }
       if (!usable(dir)) {
-        return List.of("The spool directory '" + dir + "' is not writable by this user" + owner(dir) + fix);
+        return List.of(named + " is not writable by this user" + owner(dir) + fix);
       }
       return List.of();
     }
@@ -40,12 +51,11 @@ final class Preflight {
       return List.of();
     }
     if (!Files.isDirectory(existing)) {
-      return List.of("The spool directory '" + dir + "' cannot be created: '" + existing + "' is not a directory"
-          + fix);
+      return List.of(named + " cannot be created: '" + existing + "' is not a directory" + fix);
     }
     if (!usable(existing)) {
-      return List.of("The spool directory '" + dir + "' cannot be created: '" + existing + "' is not writable by "
-          + "this user" + owner(existing) + fix + ", or create it for this user");
+      return List.of(named + " cannot be created: '" + existing + "' is not writable by this user" + owner(existing)
+          + fix + ", or create it for this user");
     }
     return List.of();
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.batchpush.testing.FaultServer;
 import io.github.batchpush.testing.FaultServer.Fault;
 import io.github.batchpush.testing.Pushgateway;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +43,7 @@ class GatewayProbeTest {
 
   @Test
   void tellsWhichPushgatewayAnsweredAndPushesNothing() {
-    String before = gateway.groups().toString();
+    Set<JsonNode> before = gateway.groupSet();
 
     GatewayProbe probe = builder().build().probe("never_pushed");
 
@@ -50,7 +52,7 @@ class GatewayProbeTest {
     assertThat(probe.elapsed()).isPositive();
     assertThat(probe.groupFound()).isFalse();
     assertThat(probe.noRecentSuccessAt()).isNull();
-    assertThat(gateway.groups().toString()).isEqualTo(before);
+    assertThat(gateway.groupSet()).isEqualTo(before);
   }
 
   @Test

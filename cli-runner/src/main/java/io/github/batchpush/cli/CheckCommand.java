@@ -3,6 +3,7 @@ package io.github.batchpush.cli;
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.Defaults;
 import io.github.batchpush.GatewayProbe;
+import io.github.batchpush.Labels;
 import io.github.batchpush.PushException;
 import io.github.batchpush.Setting;
 import io.github.batchpush.SpoolReport;
@@ -30,7 +31,6 @@ import picocli.CommandLine.Model.CommandSpec;
 final class CheckCommand implements Callable<Integer> {
   private static final int GATEWAY_PROBLEM = 1;
   private static final int BAD_CONFIGURATION = BatchPushCli.USAGE;
-  private static final String WITHOUT_SPOOL = ", or run without a spool: --no-spool";
 
   final CommandSpec spec =
       Specs.command(this, "check", "Checks configuration, gateway, job and spool; pushes nothing.");
@@ -106,7 +106,7 @@ final class CheckCommand implements Callable<Integer> {
 
   private BatchPush batchPush(Map<String, String> env) {
     BatchPush.Builder b = connection.builder(env, true);
-    Specs.values(spec, "--label").forEach(b::label);
+    Labels.labels(Specs.values(spec, "--label")).forEach(b::label);
     ConnectionOptions.given(b, Setting.METRIC_PREFIX, Specs.value(spec, "--metric-prefix"));
     if (noSpool) {
       b.noSpool();
@@ -214,7 +214,7 @@ final class CheckCommand implements Callable<Integer> {
       return;
     }
     List<String> problems = push.preflight();
-    problems.forEach(problem -> findings.problem(BAD_CONFIGURATION, problem + WITHOUT_SPOOL));
+    problems.forEach(problem -> findings.problem(BAD_CONFIGURATION, SpoolOptions.explain(problem)));
     SpoolReport backlog = push.spoolBacklog();
     if (backlog.failure() != null) {
       findings.problem(BAD_CONFIGURATION, backlog.failure().getMessage());
@@ -243,7 +243,7 @@ final class CheckCommand implements Callable<Integer> {
       BatchPush.Builder b = BatchPush.builder().keyNames(ConnectionOptions::name).gateway(BatchPush.DEFAULT_GATEWAY)
           .environment(env.containsKey(variable) ? Map.of(variable, env.get(variable)) : Map.of());
       SpoolOptions.applyTo(spec, b);
-      b.build().preflight().forEach(problem -> findings.problem(BAD_CONFIGURATION, problem + WITHOUT_SPOOL));
+      b.build().preflight().forEach(problem -> findings.problem(BAD_CONFIGURATION, SpoolOptions.explain(problem)));
     } catch (RuntimeException e) {
       // The spool's own setting is what is bad, and the line already printed names it.
     }

@@ -1,6 +1,7 @@
 package io.github.batchpush.cli;
 
 import io.github.batchpush.BatchPush;
+import io.github.batchpush.Labels;
 import io.github.batchpush.PushException;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -12,7 +13,9 @@ final class DeleteCommand implements Callable<Integer> {
 
   DeleteCommand() {
     spec.usageMessage().description("Removes the group job=NAME plus the --label pairs, with all its metrics, from "
-        + "the Pushgateway (for a job that was retired or renamed; its stale metrics would otherwise alert forever).");
+        + "the Pushgateway (for a job that was retired or renamed; its stale metrics would otherwise alert forever), "
+        + "and the group's runs waiting in the spool for that gateway, which the next flush would push, bringing "
+        + "the group back.");
     Specs.exitCodes(spec,
         "0", "The group is gone (the gateway also answers so when there was no such group).",
         "1", "The gateway could not be reached or refused.",
@@ -21,6 +24,7 @@ final class DeleteCommand implements Callable<Integer> {
     spec.addOption(Specs.repeatable("--label", "KEY=VALUE", "A grouping label of the group; repeat for more. Added "
         + "to those of env BATCHPUSH_LABELS, as for run."));
     ConnectionOptions.addTo(spec);
+    SpoolOptions.addTo(spec);
     Specs.standardHelp(spec);
   }
 
@@ -32,15 +36,17 @@ final class DeleteCommand implements Callable<Integer> {
     Console console = new Console(spec.commandLine().getErr(), connection.quiet);
     BatchPush push;
     try {
-      BatchPush.Builder b = connection.builder(System.getenv(), true).noSpool();
-      labels.forEach(b::label);
+      BatchPush.Builder b = connection.builder(System.getenv(), true);
+      SpoolOptions.applyTo(spec, b);
+      Labels.labels(labels).forEach(b::label);
       push = b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
       console.error(e.getMessage());
       return BatchPushCli.USAGE;
     }
+    int dropped;
     try {
-      push.delete(job);
+      dropped = push.delete(job);
     } catch (IllegalArgumentException e) {
       console.error(e.getMessage());
       return BatchPushCli.USAGE;
@@ -51,7 +57,8 @@ final class DeleteCommand implements Callable<Integer> {
       console.error("deleting the group of " + job + " failed: " + Console.describe(e));
       return 1;
     }
-    console.info("deleted group " + Console.group(job, push.labels()) + " from " + push.gateway());
+    console.info("deleted group " + Console.group(job, push.labels()) + " from " + push.gateway()
+        + (dropped == 0 ? "" : "; dropped " + dropped + " run(s) of it waiting in the spool " + push.spoolDirectory()));
     return 0;
   }
 }

@@ -2,6 +2,7 @@ package io.github.batchpush.cli;
 
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.Defaults;
+import io.github.batchpush.Labels;
 import io.github.batchpush.PushException;
 import io.github.batchpush.Setting;
 import java.time.Duration;
@@ -55,7 +56,7 @@ final class RegisterCommand implements Callable<Integer> {
     try {
       DurationConverter.required(maxAge, "--max-age", "give the job's freshness SLO, e.g. 26h");
       BatchPush.Builder b = connection.builder(System.getenv(), true).noSpool();
-      Specs.values(spec, "--label").forEach(b::label);
+      Labels.labels(Specs.values(spec, "--label")).forEach(b::label);
       ConnectionOptions.given(b, Setting.METRIC_PREFIX, Specs.value(spec, "--metric-prefix"));
       push = b.build();
       since = push.register(job, maxAge);

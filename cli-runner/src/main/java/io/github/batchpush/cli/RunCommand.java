@@ -4,6 +4,7 @@ import io.github.batchpush.BatchPush;
 import io.github.batchpush.Defaults;
 import io.github.batchpush.Durations;
 import io.github.batchpush.JobRun;
+import io.github.batchpush.Labels;
 import io.github.batchpush.RunLock;
 import io.github.batchpush.Setting;
 import java.time.Duration;
@@ -110,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
       push = batchPush(System.getenv(), connection);
       List<String> problems = push.preflight();
       if (!problems.isEmpty()) {
-        problems.forEach(problem -> console.error(problem + ", or run without a spool: --no-spool"));
+        problems.forEach(problem -> console.error(SpoolOptions.explain(problem)));
         return BatchPushCli.USAGE;
       }
       supervisor.ifCutShort(push.spoolDirectory() != null ? "the spool's next delivery sends it"
@@ -195,7 +196,7 @@ final class RunCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--no-gateway leaves nowhere to record the run: add --textfile-dir DIR");
     }
     BatchPush.Builder b = connection.builder(env, !noGateway);
-    Specs.values(spec, "--label").forEach(b::label);
+    Labels.labels(Specs.values(spec, "--label")).forEach(b::label);
     if (Specs.given(spec, "--no-spool")) {
       b.noSpool();
     } else {

@@ -14,6 +14,11 @@ final class SpoolOptions {
         + "delivery (env BATCHPUSH_SPOOL_DIR; default: " + Defaults.SPOOL_DIRECTORY + ")."));
   }
 
+  /** A problem {@link BatchPush#preflight()} found, with the way out a spool problem also has: no spool at all. */
+  static String explain(String problem) {
+    return problem.startsWith("The spool directory") ? problem + ", or run without a spool: --no-spool" : problem;
+  }
+
   static void applyTo(CommandSpec spec, BatchPush.Builder b) {
     ConnectionOptions.given(b, Setting.SPOOL_DIR, Specs.value(spec, "--spool-dir"));
   }

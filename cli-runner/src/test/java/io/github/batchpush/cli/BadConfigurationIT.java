@@ -81,6 +81,51 @@ class BadConfigurationIT {
         + "or https://, e.g. http://127.0.0.1:9091)");
   }
 
+  // Review M7: the timeout overflowed only once COMMAND had run: "internal error: ArithmeticException".
+  @Test
+  void aTimeoutLongerThanAHundredYearsIsRefusedBeforeTheCommandRuns() {
+    Launch.Result r = run("--timeout", "999999999999d").run();
+
+    assertRefused(r, "Invalid value for option '--timeout': Invalid duration: '999999999999d' (longer than 36500d, "
+        + "the most batchpush takes) (see 'batchpush run --help')");
+  }
+
+  @Test
+  void aDeadlineLongerThanAHundredYearsIsRefusedBeforeTheCommandRuns() {
+    Launch.Result r = run("--deadline", "999999999999999d").run();
+
+    assertRefused(r, "Invalid --deadline: Invalid duration: '999999999999999d' (longer than 36500d, the most "
+        + "batchpush takes)");
+  }
+
+  // Review L6: the second value silently won.
+  @Test
+  void aLabelGivenTwiceIsRefusedWithBothValues() {
+    Launch.Result r = run("--label", "env=prod", "--label", "env=test").run();
+
+    assertRefused(r, "Invalid labels: 'env' is given twice (env=prod, env=test); give each label once");
+  }
+
+  // Review L6: a gateway variable that a template left empty pushed to localhost:9091, and no one was paged.
+  @Test
+  void anEmptyGatewayVariableIsRefusedBeforeTheCommandRuns() {
+    Launch.Result r = run().env("BATCHPUSH_GATEWAY", "").run();
+
+    assertRefused(r, "BATCHPUSH_GATEWAY is set but empty: give it a value, or unset it for the default "
+        + "(http://localhost:9091)");
+  }
+
+  // Review L5: found only after COMMAND ran; with --no-gateway the run was lost and the exit code was COMMAND's.
+  @Test
+  void aTextfileDirectoryThatIsAFileIsRefusedBeforeTheCommandRuns() throws Exception {
+    Path file = Files.writeString(dir.resolve("textfiles"), "");
+
+    Launch.Result r = run("--no-gateway", "--textfile-dir", file.toString()).run();
+
+    assertRefused(r, "The textfile directory '" + file + "' is not a directory: set --textfile-dir to a directory "
+        + "this user can write");
+  }
+
   @Test
   void aSpoolDirectoryThatIsAFileIsRefusedBeforeTheCommandRuns() throws Exception {
     Path file = Files.writeString(dir.resolve("spool"), "");

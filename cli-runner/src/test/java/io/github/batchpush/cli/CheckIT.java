@@ -4,6 +4,7 @@ import static io.github.batchpush.cli.Launch.batchpush;
 import static io.github.batchpush.cli.Launch.ownedByTheUnprivilegedUser;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.batchpush.testing.FaultServer;
 import io.github.batchpush.testing.FaultServer.Fault;
 import io.github.batchpush.testing.Pushgateway;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +70,7 @@ class CheckIT {
   void aGoodConfigurationIsOneLineEachForTheGatewayTheJobAndTheSpoolOnStdoutAndExitsZero() {
     batchpush("register", "--job", "checked_job", "--label", "team=ops", "--max-age", "26h", "--gateway", uri())
         .run();
-    String groupsBefore = gateway.groups().toString();
+    Set<JsonNode> groupsBefore = gateway.groupSet();
 
     Launch.Result r = check("--job", "checked_job", "--label", "team=ops", "--gateway", uri()).run();
 
@@ -79,7 +81,7 @@ class CheckIT {
         + Pattern.quote("batchpush: group job=checked_job team=ops: max age 26h, registered ") + TIME
         + " \\(\\d+s ago\\), no run yet; BatchJobNoRecentSuccess fires at " + TIME + " \\(in 2[56]h\\d+m\\) "
         + "unless a run succeeds first\n" + Pattern.quote(spoolLine(uri())));
-    assertThat(gateway.groups().toString()).as("nothing pushed").isEqualTo(groupsBefore);
+    assertThat(gateway.groupSet()).as("nothing pushed").isEqualTo(groupsBefore);
     assertThat(spool).as("nothing written").doesNotExist();
   }
 

@@ -70,6 +70,32 @@ class DeleteFlushTextfileIT {
     }
   }
 
+  // Review M1: `delete` then `flush` re-created the retired group from its own spooled run.
+  @Test
+  void deleteDropsTheGroupsSpooledRunsSoThatFlushCannotBringItBack() {
+    String spool = dir.resolve("spool").toString();
+    int port = Pushgateway.freePort();
+    String later = "http://127.0.0.1:" + port;
+    for (String job : new String[] {"retired_job", "live_job"}) {
+      batchpush("run", "--job", job, "--gateway", later, "--deadline", "1s", "--spool-dir", spool, "--quiet", "--",
+          "true").run();
+    }
+
+    try (Pushgateway up = Pushgateway.startOnPort(port)) {
+      Launch.Result deleted = batchpush("delete", "--job", "retired_job", "--gateway", later, "--spool-dir", spool)
+          .run();
+      Launch.Result flushed = batchpush("flush", "--spool-dir", spool, "--gateway", later).run();
+
+      assertThat(deleted.exitCode()).isZero();
+      assertThat(deleted.stderr()).isEqualTo("batchpush: deleted group job=retired_job from " + later
+          + "; dropped 1 run(s) of it waiting in the spool " + spool + "\n");
+      assertThat(flushed.stdout()).startsWith("batchpush: spool " + spool + " -> " + later + ": delivered 1, "
+          + "remaining 0,");
+      assertThat(up.groupAfterDelete("retired_job", Map.of())).isEmpty();
+      assertThat(up.value("live_job", Map.of(), "batch_job_exit_code")).isEqualTo(0.0);
+    }
+  }
+
   @Test
   void flushCountsRunsSpooledForAnotherGatewayAndSaysWhereTheyWait() {
     String spool = dir.resolve("spool").toString();

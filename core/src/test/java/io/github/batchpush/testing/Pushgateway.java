@@ -17,9 +17,11 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
@@ -173,6 +175,16 @@ public final class Pushgateway implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("unparsable /api/v1/metrics: " + e, e);
     }
+  }
+
+  /**
+   * Every group as a set, for comparing the gateway's state before and after: the API lists groups in no stable order
+   * (a Go map's), so two reads of an unchanged gateway may differ as text.
+   */
+  public Set<JsonNode> groupSet() {
+    Set<JsonNode> set = new HashSet<>();
+    groups().forEach(set::add);
+    return set;
   }
 
   /**
