@@ -108,5 +108,12 @@ fi
 # stay quiet too. Only the cds tag is known to Java 17, and naming an unknown tag stops the JVM.
 bp_quiet=
 [ "$bp_aot" = yes ] && bp_quiet="-Xlog:aot*=off:stderr -Xlog:cds*=off:stderr"
-exec "$bp_java" $bp_flags -Xlog:disable -Xlog:all=error:stderr $bp_quiet ${bp_cds:+"$bp_cds"} ${BATCHPUSH_JAVA_OPTS:-} \
-  -jar "$bp_jar" "$@"
+
+# A stdin, stdout or stderr that is closed now would be taken by whatever the JVM opens first (the JDK's modules
+# file, a pipe), and COMMAND would inherit that: say which, so that batchpush closes them for COMMAND again.
+bp_closed=
+if [ -d /proc/self/fd ]; then
+  for bp_fd in 0 1 2; do [ -e /proc/self/fd/$bp_fd ] || bp_closed=$bp_closed$bp_fd; done
+fi
+exec "$bp_java" $bp_flags -Xlog:disable -Xlog:all=error:stderr $bp_quiet ${bp_cds:+"$bp_cds"} \
+  ${bp_closed:+-Dbatchpush.closed-stdio=$bp_closed} ${BATCHPUSH_JAVA_OPTS:-} -jar "$bp_jar" "$@"

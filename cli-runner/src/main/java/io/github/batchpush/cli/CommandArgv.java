@@ -34,6 +34,8 @@ final class CommandArgv {
   private static final Path SH = Path.of("/bin/sh");
   private static final Path ENV = Path.of("/usr/bin/env");
   private static final Path ENVIRON = Path.of("/proc/self/environ");
+  /** Set by the launcher: the digits of the standard descriptors that were closed when it started. */
+  private static final String CLOSED_STDIO = "batchpush.closed-stdio";
   /** How {@link ProcessBuilder#start()} words the two reasons exec fails for. */
   private static final String ENOENT = "error=2, No such file or directory";
   private static final String EACCES = "error=13, Permission denied";
@@ -89,17 +91,23 @@ final class CommandArgv {
    *     shell would be needed and COMMAND can already be seen not to be runnable
    */
   ProcessBuilder processBuilder() throws IOException {
-    List<String> direct = direct();
+    List<Integer> closed = closedAtStart();
+    List<String> direct = closed.isEmpty() ? direct() : null;
     if (direct != null) {
       return withoutRemovedVariables(new ProcessBuilder(direct));
     }
-    String name = roundTrip(bytes[0], jnuCharset());
+    byte[][] args = bytes != null ? bytes : encoded(text);
+    String name = roundTrip(args[0], jnuCharset());
     String why = name == null ? null : whyNotRunnable(name, System.getenv("PATH"));
     if (why != null) {
       throw new IOException("Cannot run program \"" + name() + "\": " + why);
     }
-    List<String> sh = new ArrayList<>(List.of(SH.toString(), "-c", DECODER, "batchpush"));
-    List<byte[]> environment = indexOf(bytes[0], (byte) '=') < 0 && Files.isExecutable(ENV) ? environment() : null;
+    StringBuilder script = new StringBuilder();
+    for (int fd : closed) {
+      script.append("exec ").append(fd).append(fd == 0 ? "<&-\n" : ">&-\n");
+    }
+    List<String> sh = new ArrayList<>(List.of(SH.toString(), "-c", script + DECODER, "batchpush"));
+    List<byte[]> environment = indexOf(args[0], (byte) '=') < 0 && Files.isExecutable(ENV) ? environment() : null;
     if (environment != null) {
       sh.add(Integer.toString(environment.size()));
       environment.forEach(entry -> sh.add(escape(entry)));
@@ -107,7 +115,7 @@ final class CommandArgv {
       // env would take a name with '=' for a variable; without env the shell's changes to the environment stay.
       sh.add("-");
     }
-    for (byte[] arg : bytes) {
+    for (byte[] arg : args) {
       sh.add(escape(arg));
     }
     ProcessBuilder pb = new ProcessBuilder(sh);
@@ -116,6 +124,30 @@ final class CommandArgv {
       return pb;
     }
     return withoutRemovedVariables(pb);
+  }
+
+  /**
+   * Which of stdin, stdout and stderr were closed when batchpush started, as the launcher saw them: the JVM then took
+   * those numbers for its own files and pipes (the JDK's modules file as fd 0), which COMMAND must not inherit. The
+   * shell closes them again before it execs COMMAND. Empty when started otherwise than by the launcher.
+   */
+  static List<Integer> closedAtStart() {
+    String closed = System.getProperty(CLOSED_STDIO, "");
+    List<Integer> fds = new ArrayList<>();
+    for (int fd = 0; fd <= 2; fd++) {
+      if (closed.indexOf('0' + fd) >= 0) {
+        fds.add(fd);
+      }
+    }
+    return fds;
+  }
+
+  private static byte[][] encoded(List<String> text) {
+    byte[][] bytes = new byte[text.size()][];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = text.get(i).getBytes(jnuCharset());
+    }
+    return bytes;
   }
 
   private ProcessBuilder withoutRemovedVariables(ProcessBuilder pb) {

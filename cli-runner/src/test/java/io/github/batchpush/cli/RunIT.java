@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -342,6 +343,48 @@ class RunIT {
 
     assertThat(r.exitCode()).isZero();
     assertThat(Files.readString(env)).contains("BATCHPUSH_GATEWAY=").doesNotContain("s3cret");
+  }
+
+  // Review L2: the launcher assigned home, version, key, cache... and a variable of that name exported by the user
+  // reached COMMAND changed.
+  @Test
+  void variablesNamedLikeTheLaunchersOwnReachTheCommandUnchanged() throws Exception {
+    Path env = dir.resolve("env");
+    Launch launch = run("env_job", "sh", "-c", "env > " + env);
+    String[] names = {"self", "jar", "java", "home", "line", "version", "major", "flags", "aot", "ext", "cds",
+        "cache", "key", "archive", "lock", "tmp", "quiet"};
+    for (String name : names) {
+      launch.env(name, "users-" + name);
+    }
+
+    Launch.Result r = launch.run();
+
+    assertThat(r.exitCode()).isZero();
+    List<String> lines = Files.readAllLines(env);
+    for (String name : names) {
+      assertThat(lines).contains(name + "=users-" + name);
+    }
+  }
+
+  // Review M3: started with stdin and stdout closed, batchpush handed COMMAND what the JVM had opened in their place:
+  // the JDK's modules file as its stdin, the jar as its stdout.
+  @Test
+  void descriptorsClosedForBatchpushAreClosedForTheCommandToo() throws Exception {
+    // Each echo redirects on its own: a redirection of the whole loop would open fd 1 for the test itself.
+    String probe = "for fd in 0 1 2; do if [ -e /proc/self/fd/$fd ]; then echo $fd:open >&2; else echo $fd:closed "
+        + ">&2; fi; done";
+    ProcessBuilder closedStdio = new ProcessBuilder("/bin/sh", "-c", "exec 0<&- 1>&-; exec \"$@\"", "sh",
+        Launch.LAUNCHER.toString(), "run", "--job", "closed_job", "--gateway", gateway.uri().toString(), "--no-spool",
+        "--", "sh", "-c", probe);
+    closedStdio.environment().keySet().removeIf(name -> name.startsWith("BATCHPUSH_"));
+    closedStdio.environment().put("BATCHPUSH_CDS", "off");
+    Process p = closedStdio.start();
+    String stderr = new String(p.getErrorStream().readAllBytes());
+
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(stderr).isZero();
+    assertThat(stderr).isEqualTo("0:closed\n1:closed\n2:open\n");
+    assertThat(gateway.value("closed_job", Map.of(), "batch_job_exit_code")).isEqualTo(0.0);
   }
 
   /** What ps shows as every process's arguments, read where ps reads it. */
