@@ -1,5 +1,6 @@
 package io.github.batchpush.cli;
 
+import io.github.batchpush.PushException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
@@ -30,6 +31,20 @@ final class Console {
 
   void error(String message) {
     print(message);
+  }
+
+  /**
+   * Prints why a command that talks to the gateway failed, in one line, and returns its exit code: 125 for a bad
+   * value (the message names it), 1 for the gateway (unreachable, refused) and anything else; {@code doing} starts
+   * the line of an unexpected failure ("registering nightly_backup").
+   */
+  int failed(Throwable e, String doing) {
+    if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+      error(e.getMessage());
+      return BatchPushCli.USAGE;
+    }
+    error(e instanceof PushException ? e.getMessage() : doing + " failed: " + describe(e));
+    return 1;
   }
 
   private void print(String message) {

@@ -2,7 +2,6 @@ package io.github.batchpush.cli;
 
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.Labels;
-import io.github.batchpush.PushException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,15 +46,8 @@ final class DeleteCommand implements Callable<Integer> {
     int dropped;
     try {
       dropped = push.delete(job);
-    } catch (IllegalArgumentException e) {
-      console.error(e.getMessage());
-      return BatchPushCli.USAGE;
-    } catch (PushException e) {
-      console.error(e.getMessage());
-      return 1;
     } catch (RuntimeException | Error e) {
-      console.error("deleting the group of " + job + " failed: " + Console.describe(e));
-      return 1;
+      return console.failed(e, "deleting the group of " + job);
     }
     console.info("deleted group " + Console.group(job, push.labels()) + " from " + push.gateway()
         + (dropped == 0 ? "" : "; dropped " + dropped + " run(s) of it waiting in the spool " + push.spoolDirectory()));

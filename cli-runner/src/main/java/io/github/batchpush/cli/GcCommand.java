@@ -79,12 +79,8 @@ final class GcCommand implements Callable<Integer> {
     StaleGroups stale;
     try {
       stale = push.staleGroups(olderThan, jobs, Specs.given(spec, "--include-slo"));
-    } catch (PushException e) {
-      console.error(e.getMessage());
-      return 1;
     } catch (RuntimeException | Error e) {
-      console.error("gc on " + push.gateway() + " failed: " + Console.describe(e));
-      return 1;
+      return console.failed(e, "gc on " + push.gateway());
     }
     Listing listing = new Listing(spec.commandLine().getOut(), dryRun, connection.quiet);
     int deleted = listing.deleteAndList(push, stale, console);

@@ -3,7 +3,6 @@ package io.github.batchpush.cli;
 import io.github.batchpush.BatchPush;
 import io.github.batchpush.Defaults;
 import io.github.batchpush.Labels;
-import io.github.batchpush.PushException;
 import io.github.batchpush.Setting;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,15 +59,8 @@ final class RegisterCommand implements Callable<Integer> {
       ConnectionOptions.given(b, Setting.METRIC_PREFIX, Specs.value(spec, "--metric-prefix"));
       push = b.build();
       since = push.register(job, maxAge);
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      console.error(e.getMessage());
-      return BatchPushCli.USAGE;
-    } catch (PushException e) {
-      console.error(e.getMessage());
-      return 1;
     } catch (RuntimeException | Error e) {
-      console.error("registering " + job + " failed: " + Console.describe(e));
-      return 1;
+      return console.failed(e, "registering " + job);
     }
     console.info("registered group " + Console.group(job, push.labels()) + " on " + push.gateway() + ": max age "
         + maxAge.toString().substring(2).toLowerCase(Locale.ROOT) + ", counted from "
