@@ -75,9 +75,10 @@ class TerminalSignalIT {
 
     assertThat(r.exitCode()).as(r.output()).isEqualTo(4);
     assertThat(Files.readAllLines(quits)).as("the QUITs COMMAND received").hasSize(1);
-    // The terminal echoes the key as ^\ (ECHOCTL) and COMMAND's sh reports the sleep that QUIT ended; nothing else
-    // may show, the JVM's thread dump least of all.
-    assertThat(r.output()).isEqualTo("^\\Quit\r\ncleaned up\r\n");
+    // The terminal echoes the key as ^\ (ECHOCTL) and COMMAND's sh reports the sleep that QUIT ended, unless the key
+    // came between two sleeps (a race of the test's loop, seen in CI); nothing else may show, the JVM's thread dump
+    // least of all.
+    assertThat(r.output()).matches("\\^\\\\(Quit\r\n)?cleaned up\r\n");
     assertThat(gateway.value("tty_quit_job", Map.of(), "batch_job_exit_code")).isEqualTo(4.0);
   }
 
