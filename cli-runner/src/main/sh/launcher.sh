@@ -13,6 +13,7 @@
 # there (home, version, key...) would change that variable for the JVM, and so for COMMAND.
 bp_self=$0
 bp_jar=@JAR@
+bp_major=
 
 if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
   bp_java=$JAVA_HOME/bin/java

@@ -243,7 +243,8 @@ public final class BatchPush {
    * group's runs waiting in the spool for this gateway (a later flush would bring the group back with them).
    *
    * @return how many spooled runs of the group were dropped
-   * @throws PushException when the gateway could not be reached or refused; nothing is dropped then
+   * @throws PushException when the gateway could not be reached or refused (nothing is dropped then), or when the
+   *     group was deleted but its spooled runs could not be dropped (the spool busy or unusable)
    */
   public int delete(String job) {
     MetricNames.checkJobName(job);

@@ -1,6 +1,5 @@
 package io.github.batchpush;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,17 +24,15 @@ import java.util.TreeMap;
  * <p>A name starting with {@code *} stands for every metric name ending in what follows (a bare {@code *} for all):
  * entries converted from the old journal have only those, and one too long to store collapses to one.
  *
- * <p>Times are wall-clock times, which can jump. A time more than {@link #FUTURE_TOLERANCE} later than now was
- * recorded while the clock ran ahead (a bad clock at boot, a restored VM) or before it was set back a long way: it
- * counts for nothing, or it would keep every run of the group from going out until the clock caught up, silently;
- * and no such time is ever recorded. A clock set back by less (an NTP step) holds back the group's runs until it has
- * caught up: within that margin a later time is what a newer run that went first looks like.
+ * <p>Times are wall-clock times, which can jump. A recorded time is the finish time of a run that had finished when
+ * it was recorded, by this host's clock: one later than now can only mean that the clock ran ahead then (a bad clock
+ * at boot, a restored VM) or has been set back since (an NTP step, a daylight-saving hardware clock). It counts for
+ * nothing: it would otherwise keep every run of the group from going out until the clock caught up, silently, a
+ * failed run included. No time later than now is ever recorded.
  */
 final class DeliveredEntry {
   static final DeliveredEntry NONE = new DeliveredEntry(Map.of());
   static final String ANY = "*";
-  /** How far ahead of now a recorded time may be before it is taken for a clock that ran ahead. */
-  static final Duration FUTURE_TOLERANCE = Duration.ofDays(1);
   /** Longer entries collapse to {@code <newest>:*}; a few dozen metric names fit. */
   static final int MAX_ENCODED = 2000;
 
@@ -77,8 +74,8 @@ final class DeliveredEntry {
   }
 
   /**
-   * This entry after {@code sent} was delivered at {@code now}; a run that finished too far ahead of now (its clock
-   * ran ahead) is recorded as of now, and a recorded time too far ahead is dropped.
+   * This entry after {@code sent} was delivered at {@code now}; a run that finished after now (its clock ran ahead) is
+   * recorded as of now, and a recorded time after now is dropped.
    */
   DeliveredEntry with(Push sent, Instant now) {
     long horizon = horizon(now);
@@ -93,13 +90,13 @@ final class DeliveredEntry {
     return new DeliveredEntry(m);
   }
 
-  /** Whether a time of this entry is too far ahead of {@code now}: the clock ran ahead, or was set back since. */
+  /** Whether a time of this entry is later than {@code now}: the clock ran ahead, or was set back since. */
   boolean recordedAfter(Instant now) {
     return newestNanos() > horizon(now);
   }
 
   private static long horizon(Instant now) {
-    return nanos(now.plus(FUTURE_TOLERANCE));
+    return nanos(now);
   }
 
   /** Both entries' knowledge: per name, the newer time. */

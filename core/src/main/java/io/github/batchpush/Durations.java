@@ -24,7 +24,7 @@ public final class Durations {
   /** The longest duration batchpush takes anywhere: 36500 days. */
   public static final Duration MAX = Duration.ofDays(36_500);
 
-  private static final Pattern SHORT = Pattern.compile("(\\d{1,15})(ms|s|m|h|d)");
+  private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   private Durations() {}
 
@@ -39,7 +39,8 @@ public final class Durations {
     Matcher m = SHORT.matcher(trimmed.toLowerCase(Locale.ROOT));
     Duration parsed = null;
     if (m.matches()) {
-      parsed = ofUnit(Long.parseLong(m.group(1)), m.group(2));
+      // More digits than a long holds is longer than MAX too.
+      parsed = m.group(1).length() > 18 ? MAX.plusDays(1) : ofUnit(Long.parseLong(m.group(1)), m.group(2));
     } else {
       try {
         parsed = Duration.parse(trimmed.toUpperCase(Locale.ROOT));

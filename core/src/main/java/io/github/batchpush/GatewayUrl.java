@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -16,7 +15,7 @@ import java.util.regex.Pattern;
  * GatewayUrl.parse("http://127.0.0.1:9091/");         // http://127.0.0.1:9091
  * GatewayUrl.parse("127.0.0.1:9091");                 // IllegalArgumentException: ... write it with http://
  * GatewayUrl.mask("http://admin:S3CRET@gw_x:9091");   // http://***@gw_x:9091
- * GatewayUrl.mask("http://admin:S3CRET");             // http://admin:*** (a port that is no number)
+ * GatewayUrl.mask("http://admin:S3CRET");             // http://admin:*** (a port that is no port)
  * }</pre>
  */
 public final class GatewayUrl {
@@ -25,12 +24,6 @@ public final class GatewayUrl {
    * user info, so that a password holding a raw '/' is masked too (a path with an '@' is masked more than needed).
    */
   private static final Pattern USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*:/*)?[^?#]*@");
-  /**
-   * A host followed by a "port" that is not a number: {@code http://admin:S3CRET} (the '@' and host forgotten) or
-   * {@code admin:S3CRET} reads as host {@code admin}, and what would be the port is most likely a password.
-   */
-  private static final Pattern WORD_PORT =
-      Pattern.compile("^((?:[A-Za-z][A-Za-z0-9+.-]*://)?[^/?#@\\[\\]:]*):[^/?#@]*[^0-9/?#@][^/?#@]*(?=[/?#]|$)");
   private static final String EXAMPLE = "e.g. " + Defaults.GATEWAY;
 
   private GatewayUrl() {}
@@ -82,7 +75,8 @@ public final class GatewayUrl {
       throw invalid(gateway, "no valid host name (letters, digits, '-' and '.'; no '_'), " + EXAMPLE);
     }
     if (gateway.getPort() == 0 || gateway.getPort() > 65535) {
-      throw invalid(gateway, "port " + gateway.getPort() + " is outside 1-65535");
+      throw invalid(gateway, gateway.getPort() > 99_999 ? "the port is outside 1-65535"
+          : "port " + gateway.getPort() + " is outside 1-65535");
     }
     if (gateway.getRawQuery() != null || gateway.getRawFragment() != null) {
       throw invalid(gateway, "no query or fragment; a path prefix such as /pgw is fine");
@@ -102,11 +96,36 @@ public final class GatewayUrl {
   /** {@code text}, which need not be a valid URL, with its user info, query and fragment replaced by "***". */
   public static String mask(String text) {
     String s = USER_INFO.matcher(text).replaceFirst(m -> (m.group(1) == null ? "" : m.group(1)) + "***@");
-    s = WORD_PORT.matcher(s).replaceFirst(m -> Matcher.quoteReplacement(m.group(1) + ":***"));
+    s = maskPortThatIsNoPort(s);
     int query = s.indexOf('?');
     int fragment = s.indexOf('#');
     int cut = query >= 0 ? query : fragment;
     return cut >= 0 ? s.substring(0, cut + 1) + "***" : s;
+  }
+
+  /**
+   * {@code http://admin:S3CRET} (the '@' and host forgotten) or {@code admin:S3CRET} reads as host {@code admin} and
+   * port {@code S3CRET}: a "port" that is no port (not digits, or more than 5 of them) is most likely a password, so
+   * it is masked with all that follows it.
+   */
+  private static String maskPortThatIsNoPort(String s) {
+    int scheme = s.indexOf("://");
+    int start = scheme < 0 ? 0 : scheme + 3;
+    int end = start;
+    while (end < s.length() && "/?#".indexOf(s.charAt(end)) < 0) {
+      end++;
+    }
+    String authority = s.substring(start, end);
+    if (authority.indexOf('@') >= 0) {
+      return s; // user info, already masked
+    }
+    int colon = authority.startsWith("[") ? authority.indexOf("]:") + 1 : authority.indexOf(':');
+    if (colon <= 0) {
+      return s;
+    }
+    String port = authority.substring(colon + 1);
+    boolean aPort = port.length() <= 5 && port.chars().allMatch(c -> c >= '0' && c <= '9');
+    return aPort ? s : s.substring(0, start + colon) + ":***";
   }
 
   static String stripTrailingSlash(String s) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The name a group's own file takes in a directory of such files (textfiles, run locks): readable, safe in any file
@@ -23,11 +24,12 @@ final class GroupFileName {
 
   static String of(String job, Map<String, String> labels) {
     StringBuilder name = new StringBuilder(safe(job));
-    labels.values().forEach(v -> name.append('-').append(safe(v)));
+    // In the labels' name order: one group, one file, whatever order its labels were given in.
+    new TreeMap<>(labels).values().forEach(v -> name.append('-').append(safe(v)));
     // With labels, the name shows their values but not their names: {team=a} and {owner=a} would meet.
     boolean ambiguous = !labels.isEmpty() || !name.toString().equals(job) || job.contains("-");
     if (ambiguous) {
-      name.append('-').append(shortHash(GroupingKeyPath.of(job, labels)));
+      name.append('-').append(shortHash(GroupingKeyPath.key(job, labels)));
     }
     return name.toString();
   }

@@ -3,6 +3,7 @@ package io.github.batchpush;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Encodes a job and its grouping labels as the Pushgateway's path {@code job/<job>{/<label>/<value>}}, so that each
@@ -17,6 +18,14 @@ final class GroupingKeyPath {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   private GroupingKeyPath() {}
+
+  /**
+   * The group's identity, whatever order its labels came in: the gateway takes {@code a=1,b=2} and {@code b=2,a=1}
+   * for one group, so its spool records, its run lock and its textfile must too (labels in name order).
+   */
+  static String key(String job, Map<String, String> labels) {
+    return of(job, new TreeMap<>(labels));
+  }
 
   static String of(String job, Map<String, String> labels) {
     StringBuilder path = new StringBuilder();

@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,6 +65,15 @@ final class LockFile {
    * @throws InterruptedIOException when the thread is interrupted while waiting (its flag is set again)
    */
   static Held acquire(Path file, long deadlineNanos, FileAttribute<?>... attributes) throws IOException {
+    return acquire(file, deadlineNanos, null, attributes);
+  }
+
+  /**
+   * As {@link #acquire(Path, long, FileAttribute[])}; a file it creates is then given {@code mode} (the umask
+   * aside), so that the other users of a shared directory can open it for writing too, which their lock needs.
+   */
+  static Held acquire(Path file, long deadlineNanos, Set<PosixFilePermission> mode, FileAttribute<?>... attributes)
+      throws IOException {
     checkRegularOrAbsent(file);
     Semaphore jvmLock = JVM_LOCKS.computeIfAbsent(realPath(file), f -> new Semaphore(1));
     try {
@@ -74,9 +85,7 @@ final class LockFile {
     }
     FileChannel channel = null;
     try {
-      // READ as well as WRITE: a FIFO swapped in after the check above then opens at once instead of blocking.
-      channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), attributes);
+      channel = open(file, mode, attributes);
       checkRegularOrAbsent(file);
       if (!awaitFileLock(channel, deadlineNanos, file)) {
         channel.close();
@@ -90,6 +99,42 @@ final class LockFile {
       }
       jvmLock.release();
       throw e;
+    }
+  }
+
+  /**
+   * Opens the file, creating it when missing. An existing file is opened without O_CREAT: in a shared sticky
+   * directory the kernel (fs.protected_regular) refuses O_CREAT on another user's file, even one it may write. READ as
+   * well as WRITE: a FIFO swapped in after the check opens at once instead of blocking.
+   */
+  private static FileChannel open(Path file, Set<PosixFilePermission> mode, FileAttribute<?>[] attributes)
+      throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return FileChannel.open(file, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS));
+      } catch (NoSuchFileException absent) {
+        try {
+          FileChannel created = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), attributes);
+          if (mode != null) {
+            setMode(file, mode);
+          }
+          return created;
+        } catch (FileAlreadyExistsException createdMeanwhile) {
+          if (attempt == 3) {
+            throw createdMeanwhile;
+          }
+        }
+      }
+    }
+  }
+
+  private static void setMode(Path file, Set<PosixFilePermission> mode) {
+    try {
+      Files.setPosixFilePermissions(file, mode);
+    } catch (IOException | UnsupportedOperationException e) {
+      // it stays this user's only: the others find out when they try, in one line naming the file
     }
   }
 

@@ -10,10 +10,14 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -64,7 +68,8 @@ public final class RunLock implements AutoCloseable {
     String fix = ": set " + Defaults.LOCK_DIRECTORY_VARIABLE + " to a directory this user can write";
     try {
       Files.createDirectories(directory, SpoolFiles.ownerOnlyDirectory());
-      LockFile.Held held = LockFile.acquire(file, System.nanoTime() + wait.toNanos(), SpoolFiles.ownerOnlyFile());
+      LockFile.Held held = LockFile.acquire(file, System.nanoTime() + wait.toNanos(), sharedAs(directory),
+          SpoolFiles.ownerOnlyFile());
       if (held == null) {
         return new RunLock(file, null, readHolder(file));
       }
@@ -81,15 +86,45 @@ public final class RunLock implements AutoCloseable {
     }
   }
 
+  /**
+   * A lock file is as writable as its directory: this user's only in a private one, and in a directory that users
+   * share (the README's way to make them exclude each other), by those who can write there too, since taking the
+   * lock needs the file open for writing. It holds no secret: a pid and a time.
+   */
+  private static Set<PosixFilePermission> sharedAs(Path directory) {
+    Set<PosixFilePermission> mode = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    try {
+      Set<PosixFilePermission> shared = Files.getPosixFilePermissions(directory);
+      if (shared.contains(PosixFilePermission.GROUP_WRITE)) {
+        mode.addAll(List.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE));
+      }
+      if (shared.contains(PosixFilePermission.OTHERS_WRITE)) {
+        mode.addAll(List.of(PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE));
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // not POSIX, or gone: the owner's only
+    }
+    return mode;
+  }
+
   /** The default directory: {@code locks} next to the spool's default, in this user's state directory. */
   static Path defaultDirectory(Map<String, String> env) {
     return Spool.defaultDirectory(env).resolveSibling("locks");
   }
 
-  /** The directory {@link Defaults#LOCK_DIRECTORY_VARIABLE} names, or null when it is unset or blank. */
+  /**
+   * The directory {@link Defaults#LOCK_DIRECTORY_VARIABLE} names, or null when it is unset.
+   *
+   * @throws IllegalArgumentException when it is set but empty (a template that expanded to nothing): taken as unset,
+   *     users meant to share a directory would silently stop excluding each other
+   */
   static Path fromEnvironment(Map<String, String> env) {
     String dir = env.get(Defaults.LOCK_DIRECTORY_VARIABLE);
-    return dir == null || dir.isBlank() ? null : Paths.get(dir);
+    if (dir != null && dir.isBlank()) {
+      throw new IllegalArgumentException(Defaults.LOCK_DIRECTORY_VARIABLE + " is set but empty: give it a value, or "
+          + "unset it for the default (" + Defaults.LOCK_DIRECTORY + ")");
+    }
+    return dir == null ? null : Paths.get(dir);
   }
 
   /** Whether this run holds the lock; false when another run of the group held it for all of the wait. */

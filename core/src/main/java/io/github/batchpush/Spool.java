@@ -146,7 +146,7 @@ final class Spool {
   private void deliverWithoutSpool(Push push, SpoolQueue queue, Delivery delivery, long deadlineNanos,
       IOException why, SpoolProblems problems) {
     Push news = !Files.isDirectory(queue.directory()) ? push
-        : queue.index(null, problems).lookup(GroupingKeyPath.of(push.job, push.labels))
+        : queue.index(null, problems).lookup(GroupingKeyPath.key(push.job, push.labels))
             .newsIn(push, clock.instant());
     if (news == null) {
       return;
@@ -199,11 +199,11 @@ final class Spool {
   /**
    * DELETEs the group {@code job} plus {@code labels} from the gateway while holding the spool's lock, so that no
    * delivery sends a run of it meanwhile, then drops the group's runs spooled for that gateway: sent by the next flush,
-   * they would bring the retired group back. Returns how many runs were dropped. When the lock cannot be had within
-   * half the deadline (a long replay), or the spool cannot be used, the group is deleted all the same and a warning
-   * says that its spooled runs stay.
+   * they would bring the retired group back. Returns how many runs were dropped.
    *
-   * @throws PushException when the gateway could not be reached or refused; nothing is dropped then
+   * @throws PushException when the gateway could not be reached or refused (nothing is dropped then), or when the
+   *     group is deleted but its spooled runs could not be dropped: the spool was busy past half the deadline (a long
+   *     replay) or cannot be used; the message says that the next flush brings the group back
    */
   int deleteGroup(Delivery delivery, String job, Map<String, String> labels, long deadlineNanos) {
     if (!Files.isDirectory(directory)) {
@@ -211,19 +211,22 @@ final class Spool {
       return 0;
     }
     SpoolProblems problems = new SpoolProblems();
+    String kept = "the group " + Push.group(job, labels) + " was deleted from " + delivery.gateway() + ", but its "
+        + "runs spooled in " + directory + " were not dropped (";
+    String comeBack = "): the next flush sends them and brings the group back; delete it again once the spool is "
+        + "free";
     try {
       long now = System.nanoTime();
-      LockFile.Held held = null;
+      LockFile.Held held;
       try {
         held = lock(now + (deadlineNanos - now) / 2, problems);
       } catch (IOException e) {
-        problems.warn("cannot take the spool lock " + lockFile() + " (" + e + ")");
+        delivery.delete(job, labels, deadlineNanos);
+        throw new PushException(kept + "the spool's lock cannot be taken: " + e + comeBack, e);
       }
       if (held == null) {
         delivery.delete(job, labels, deadlineNanos);
-        problems.warn("runs of " + Push.group(job, labels) + " spooled in " + directory + " were kept: the spool "
-            + "was busy or unusable, and the next flush sends them, bringing the group back; delete it again then");
-        return 0;
+        throw new PushException(kept + "another delivery holds the spool's lock" + comeBack, null);
       }
       try {
         delivery.delete(job, labels, deadlineNanos);
@@ -231,9 +234,7 @@ final class Spool {
         new SpoolUpkeep(this, problems).journal(held, delivery.gateway());
         return SpoolQueue.of(directory, delivery.gateway()).dropGroup(job, labels);
       } catch (IOException e) {
-        problems.warn("cannot drop the runs of " + Push.group(job, labels) + " spooled in " + directory + " (" + e
-            + "); the next flush sends them, bringing the group back");
-        return 0;
+        throw new PushException(kept + e + comeBack, e);
       } finally {
         release(held, problems);
       }

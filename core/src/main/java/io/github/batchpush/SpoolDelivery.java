@@ -383,7 +383,7 @@ final class SpoolDelivery {
   }
 
   private static String group(Push push) {
-    return GroupingKeyPath.of(push.job, push.labels);
+    return GroupingKeyPath.key(push.job, push.labels);
   }
 
   /** Whether this delivery sends a run spooled for {@code spooledFor}; one spooled without a gateway goes to any. */

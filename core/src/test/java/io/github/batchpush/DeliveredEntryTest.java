@@ -112,9 +112,19 @@ class DeliveredEntryTest {
     assertThat(entry.with(now, NOW).newsIn(push(200, EXIT, START), NOW)).isNull();
   }
 
+  // Review 2, finding 1: with a day's tolerance, a run after the clock stepped back two hours was dropped unsent.
   @Test
-  void aRecordAheadWithinTheToleranceIsANewerRunThatWentFirst() {
-    DeliveredEntry entry = DeliveredEntry.NONE.with(push(1300, EXIT, START), Instant.ofEpochSecond(1300));
+  void aRecordAnyTimeAheadOfNowIsAClockSetBackAndHoldsNothingBack() {
+    DeliveredEntry entry = DeliveredEntry.NONE.with(push(1001, EXIT, START), Instant.ofEpochSecond(1001));
+    Push failedAfterTheStep = push(999, EXIT, START);
+
+    assertThat(entry.recordedAfter(NOW)).isTrue();
+    assertThat(entry.newsIn(failedAfterTheStep, NOW)).isSameAs(failedAfterTheStep);
+  }
+
+  @Test
+  void aRecordUpToNowStillKeepsAnOlderRunFromOverwritingANewerOne() {
+    DeliveredEntry entry = DeliveredEntry.NONE.with(push(1000, EXIT, START), NOW);
 
     assertThat(entry.recordedAfter(NOW)).isFalse();
     assertThat(entry.newsIn(push(900, EXIT, START), NOW)).isNull();

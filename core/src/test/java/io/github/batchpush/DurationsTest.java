@@ -19,7 +19,8 @@ class DurationsTest {
   // Review M7: these overflowed inside Duration or later in toNanos()/toMillis(), and `batchpush run --timeout
   // 999999999999d` ran COMMAND, then ended in "internal error: ArithmeticException: long overflow".
   @ParameterizedTest
-  @ValueSource(strings = {"36501d", "999999999999d", "999999999999999d", "PT9999999999999H", "P99999D"})
+  @ValueSource(strings = {"36501d", "999999999999d", "999999999999999d", "99999999999999999999999d", "PT9999999999999H",
+      "P99999D"})
   void aDurationLongerThanAHundredYearsIsRefusedByName(String text) {
     assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Invalid duration: '" + text + "' (longer than 36500d, the most batchpush takes)");

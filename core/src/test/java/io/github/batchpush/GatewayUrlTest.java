@@ -27,8 +27,12 @@ class GatewayUrlTest {
           + "'.'; no '_'), e.g. http://localhost:9091)",
       "admin:S3CRET|Invalid gateway URL: 'admin:***' (no scheme; write it with http:// or https://, e.g. "
           + "http://admin:***)",
-      "https://admin:S3CRET/pgw|Invalid gateway URL: 'https://admin:***/pgw' (no valid host name (letters, digits, "
+      "https://admin:S3CRET/pgw|Invalid gateway URL: 'https://admin:***' (no valid host name (letters, digits, "
           + "'-' and '.'; no '_'), e.g. http://localhost:9091)",
+      // Review 2, finding 7: a password of digits, or with a '/', was echoed whole or in part.
+      "http://admin:123456|Invalid gateway URL: 'http://admin:***' (the port is outside 1-65535)",
+      "http://admin:S3C/RET|Invalid gateway URL: 'http://admin:***' (no valid host name (letters, digits, '-' and "
+          + "'.'; no '_'), e.g. http://localhost:9091)",
   })
   void credentialsInAUrlAreMaskedWhateverTheParseError(String text, String message) {
     assertThatThrownBy(() -> GatewayUrl.parse(text)).isInstanceOf(IllegalArgumentException.class)

@@ -52,6 +52,19 @@ class RunLockTest {
     }
   }
 
+  // Review 2, finding 2: `--label a=1 --label b=2` and `--label b=2 --label a=1` took two locks and ran at once.
+  @Test
+  void theLockOfAGroupDoesNotDependOnTheOrderItsLabelsCameIn() {
+    BatchPush teamFirst = builder().label("team", "x").label("env", "p").build();
+    BatchPush envFirst = builder().label("env", "p").label("team", "x").build();
+    try (RunLock first = teamFirst.lock("locked_job", Duration.ZERO);
+        RunLock second = envFirst.lock("locked_job", Duration.ZERO)) {
+      assertThat(first.acquired()).isTrue();
+      assertThat(second.acquired()).as("the same group's second lock").isFalse();
+      assertThat(second.file()).isEqualTo(first.file());
+    }
+  }
+
   @Test
   void groupsWithOtherLabelsHaveLocksOfTheirOwn() {
     try (RunLock eu = builder().label("region", "eu/west").build().lock("nightly", Duration.ZERO);

@@ -118,8 +118,10 @@ final class RunCommand implements Callable<Integer> {
           : "without a spool it is lost");
       if (lock) {
         runLock = awaitLock(push, supervisor);
-        if (!runLock.acquired() && !supervisor.toldToStop()) {
-          return skip(push, runLock, console);
+        if (!runLock.acquired()) {
+          // Told to stop while waiting, this run never had its turn: no failure of the group's (whose holder still
+          // runs) and no skip either; nothing is pushed, and COMMAND is not started (128+N).
+          return supervisor.toldToStop() ? supervisor.run().exitCode : skip(push, runLock, console);
         }
       }
       run = push.start(job);

@@ -94,8 +94,13 @@ final class Launch {
    * so that a read-only directory would not be one), else as the user the tests run as.
    */
   Launch unprivileged() {
+    return asUser(NOBODY);
+  }
+
+  /** Runs it as the user and group {@code uid} when the tests run as root; as the tests' own user otherwise. */
+  Launch asUser(int uid) {
     if (RUNS_AS_ROOT) {
-      builder.command().addAll(0, List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
+      builder.command().addAll(0, List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups"));
     }
     return this;
   }

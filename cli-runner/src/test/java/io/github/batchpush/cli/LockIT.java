@@ -10,12 +10,14 @@ import io.github.batchpush.testing.RealPushgateway;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -166,8 +168,12 @@ class LockIT {
     assertThat(r.exitCode()).as(r.stderr()).isEqualTo(143);
     assertThat(r.stderr()).startsWith("batchpush: received SIGTERM before 'touch' started; not starting it\n");
     assertThat(dir.resolve("second")).doesNotExist();
+    // Review 2, finding 5: the waiter pushed a failed run (exit code 143) that never ran, over the holder's group.
+    assertThat(gateway.group("waiting_job", Map.of())).as("nothing pushed by a run that never had its turn")
+        .isEmpty();
     release("first");
     assertThat(first.await().exitCode()).isZero();
+    assertThat(gateway.value("waiting_job", Map.of(), "batch_job_exit_code")).isEqualTo(0.0);
   }
 
   @Test
@@ -237,6 +243,35 @@ class LockIT {
     assertThat(r.stderr()).isEqualTo("batchpush: Cannot take the lock '" + file.resolve("locks/x.lock")
         + "' (FileSystemException: " + file.resolve("locks") + ": Not a directory): set BATCHPUSH_LOCK_DIR to a "
         + "directory this user can write\n");
+    assertThat(dir.resolve("ran")).doesNotExist();
+  }
+
+  // Review 2, finding 3: the first user's lock file was made 0600, and every other user sharing the directory (as the
+  // README recommends) exited 125 on every run from then on.
+  @Test
+  void usersSharingALockDirectoryExcludeEachOtherInsteadOfLockingEachOtherOut() throws Exception {
+    Assumptions.assumeTrue(Launch.RUNS_AS_ROOT, "needs two users besides the tests' own");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path shared = Files.createDirectory(dir.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    Launch.Result nobody = locked("shared_job", "true").env("BATCHPUSH_LOCK_DIR", shared.toString()).asUser(65534)
+        .run();
+    Launch.Result daemon = locked("shared_job", "true").env("BATCHPUSH_LOCK_DIR", shared.toString()).asUser(1).run();
+
+    assertThat(nobody.exitCode()).as(nobody.stderr()).isZero();
+    assertThat(daemon.exitCode()).as(daemon.stderr()).isZero();
+    assertThat(Files.getPosixFilePermissions(shared.resolve("shared_job.lock")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-rw-rw-"));
+  }
+
+  @Test
+  void anEmptyLockDirectoryVariableIsRefusedBeforeTheCommandRuns() {
+    Launch.Result r = locked("x", "touch", dir.resolve("ran").toString()).env("BATCHPUSH_LOCK_DIR", "").run();
+
+    assertThat(r.exitCode()).isEqualTo(125);
+    assertThat(r.stderr()).isEqualTo("batchpush: BATCHPUSH_LOCK_DIR is set but empty: give it a value, or unset it "
+        + "for the default (batchpush/locks in $XDG_STATE_HOME, else in $HOME/.local/state)\n");
     assertThat(dir.resolve("ran")).doesNotExist();
   }
 

@@ -317,8 +317,9 @@ class FaultInjectionTest {
     double newerEnd = clock.seconds();
     // The older run finished first but is only delivered now, e.g. it waited for the spool lock.
     clock.advance(Duration.ofSeconds(-5));
-    older.succeeded().close();
     double olderEnd = clock.seconds();
+    clock.deliverLater(Duration.ofSeconds(5));
+    older.succeeded().close();
 
     assertThat(held(gateway, "order_job"))
         .containsEntry("batch_job_exit_code", 5.0)

@@ -28,6 +28,18 @@ final class Runs {
 
   /** Runs {@code job} ending with {@code exitCode}, asserting that {@code close()} does not throw. */
   static Outcome run(BatchPush push, TestClock clock, String job, int exitCode) {
+    return run(push, clock, job, exitCode, Duration.ZERO);
+  }
+
+  /**
+   * As {@link #run(BatchPush, TestClock, String, int)}, delivered {@code later} than it finished: it waited behind
+   * another delivery, as an older run that arrives after a newer one does.
+   */
+  static Outcome deliveredLater(BatchPush push, TestClock clock, String job, int exitCode, Duration later) {
+    return run(push, clock, job, exitCode, later);
+  }
+
+  private static Outcome run(BatchPush push, TestClock clock, String job, int exitCode, Duration later) {
     double start = clock.seconds();
     JobRun run = push.start(job);
     clock.advance(Duration.ofSeconds(5));
@@ -38,6 +50,9 @@ final class Runs {
       run.failed(exitCode);
     }
     long t0 = System.nanoTime();
+    if (!later.isZero()) {
+      clock.deliverLater(later);
+    }
     assertThatCode(run::close).doesNotThrowAnyException();
     Duration delay = Duration.ofNanos(System.nanoTime() - t0);
     Map<String, Double> values = new TreeMap<>();

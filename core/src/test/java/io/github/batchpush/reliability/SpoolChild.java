@@ -52,10 +52,10 @@ public final class SpoolChild {
       chaos(args);
       return;
     }
-    BatchPush push = builder(args[1], args[2], args[5]).build();
     String job = args[3];
     int n = Integer.parseInt(args[4]);
     if (args[0].equals("runs")) {
+      BatchPush push = builder(args[1], args[2], args[5]).build();
       for (int i = 0; i < n; i++) {
         try (JobRun run = push.start(job)) {
           run.gauge("sequence", i);
@@ -65,7 +65,12 @@ public final class SpoolChild {
       System.out.println("done");
       return;
     }
-    JobRun run = push.start(job);
+    // An optional seventh argument backdates the run by that many milliseconds: it finished that long ago and is
+    // only delivered now, as a run that waited behind newer ones is.
+    TestClock clock = args.length > 6 ? new TestClock(Instant.now().minusMillis(Long.parseLong(args[6])).toString())
+        : null;
+    BatchPush.Builder builder = builder(args[1], args[2], args[5]);
+    JobRun run = (clock == null ? builder : builder.clock(clock)).build().start(job);
     if (n == 0) {
       run.succeeded();
     } else {
@@ -74,6 +79,9 @@ public final class SpoolChild {
     System.out.println("closing");
     System.out.flush();
     long start = System.nanoTime();
+    if (clock != null) {
+      clock.deliverInRealTime();
+    }
     run.close();
     System.out.println("closed " + (System.nanoTime() - start) / 1_000_000);
     System.exit(n);
@@ -114,6 +122,8 @@ public final class SpoolChild {
       }
       Instant end = Instant.now();
       clock.set(end.toString());
+      // Delivered in real time: a run that waits for the lock is delivered after what went out meanwhile.
+      clock.deliverInRealTime();
       System.out.println("closing " + id + " " + job + " " + exit + " " + nanos(start) + " " + nanos(end));
       System.out.flush();
       String outcome;

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +39,11 @@ class SpoolFullDiskTest {
   Path spool;
 
   /** Runs {@code SpoolChild job} after {@code limit}; returns its output once it exited with the job's code. */
-  private String jobAfter(String limit, String job, int exitCode) throws Exception {
-    Process child = Children.startAfter(limit, "job", gateway.uri().toString(), spool.toString(), job,
-        String.valueOf(exitCode), "5000");
+  private String jobAfter(String limit, String job, int exitCode, String... backdateMillis) throws Exception {
+    List<String> args = new ArrayList<>(List.of("job", gateway.uri().toString(), spool.toString(), job,
+        String.valueOf(exitCode), "5000"));
+    args.addAll(List.of(backdateMillis));
+    Process child = Children.startAfter(limit, args.toArray(new String[0]));
     String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(child.exitValue()).as(output).isEqualTo(exitCode);
@@ -49,12 +52,13 @@ class SpoolFullDiskTest {
 
   @Test
   void anUnwritableSpoolNeverPushesAnOlderRunOverANewerOne() throws Exception {
-    // The newer run, delivered through the spool, finished an hour from now: the child's run is older.
-    TestClock later = new TestClock(Instant.now().plus(Duration.ofHours(1)).toString());
-    Outcome newer = run(BatchPush.builder().gateway(gateway.uri()).spoolDirectory(spool).clock(later).build(), later,
-        "unwritable_job", 0);
+    // The newer run, delivered through the spool, finished half an hour ago; the child's run finished an hour ago and
+    // is only delivered now, as a run that waited behind it would be.
+    TestClock earlier = new TestClock(Instant.now().minus(Duration.ofMinutes(35)).toString());
+    Outcome newer = run(BatchPush.builder().gateway(gateway.uri()).spoolDirectory(spool).clock(earlier).build(),
+        earlier, "unwritable_job", 0);
 
-    String output = jobAfter("ulimit -f 0", "unwritable_job", 3);
+    String output = jobAfter("ulimit -f 0", "unwritable_job", 3, String.valueOf(Duration.ofHours(1).toMillis()));
 
     assertThat(held(gateway, "unwritable_job")).isEqualTo(newer.values());
     assertThat(output).doesNotContain("batchpush:");

@@ -1,5 +1,6 @@
 package io.github.batchpush.reliability;
 
+import static io.github.batchpush.reliability.Runs.deliveredLater;
 import static io.github.batchpush.reliability.Runs.held;
 import static io.github.batchpush.reliability.Runs.merged;
 import static io.github.batchpush.reliability.Runs.run;
@@ -120,7 +121,8 @@ class SpoolKillTest {
       assertThat(spooled(spool)).isEmpty();
       clock.advance(Duration.ofMinutes(-20));
       // An older run of the group, delivered after the kill: the record says it is no news.
-      run(BatchPush.builder().gateway(url).spoolDirectory(spool).clock(clock).build(), clock, "recorded_first_job", 7);
+      deliveredLater(BatchPush.builder().gateway(url).spoolDirectory(spool).clock(clock).build(), clock,
+          "recorded_first_job", 7, Duration.ofMinutes(20));
       flush(Duration.ofSeconds(10));
 
       assertThat(held(up, "recorded_first_job")).isEqualTo(newer.values());
@@ -200,7 +202,7 @@ class SpoolKillTest {
       awaitKilledAtCheckpoint(Children.startKilledAt(log, "index-linked#1", "flush", url.toString(),
           spool.toString(), "60000"), log);
       clock.advance(Duration.ofHours(-2));
-      run(push, clock, "other_journaled_job", 7);
+      deliveredLater(push, clock, "other_journaled_job", 7, Duration.ofHours(2));
 
       // The older run is no news: the journal still knows what went out.
       assertThat(held(up, "other_journaled_job")).containsAllEntriesOf(newest.values());

@@ -199,6 +199,17 @@ class TextfileTest {
     assertThat(files()).containsExactly(".shared_job.prom.lock", "shared_job.prom");
   }
 
+  // Review 2, finding 2: one group, two files (node_exporter would then expose its series twice, old and new).
+  @Test
+  void aGroupKeepsOneFileWhateverOrderItsLabelsCameIn() throws Exception {
+    run(textfileOnly().newBuilder().label("team", "x").label("env", "p").build(), "ordered", 0);
+    run(textfileOnly().newBuilder().label("env", "p").label("team", "x").build(), "ordered", 3);
+
+    List<String> proms = files().stream().filter(f -> f.endsWith(".prom")).collect(Collectors.toList());
+    assertThat(proms).hasSize(1);
+    assertThat(read(dir.resolve(proms.get(0)))).containsPattern("(?m)^batch_job_exit_code\\{[^}]*\\} 3\\.0$");
+  }
+
   @Test
   void groupsWhoseNamesLookAlikeAfterSanitizingGetFilesOfTheirOwn() throws Exception {
     run(textfileOnly(), "a/b", 0);
