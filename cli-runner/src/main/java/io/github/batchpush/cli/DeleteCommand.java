@@ -17,7 +17,8 @@ final class DeleteCommand implements Callable<Integer> {
         + "the group back.");
     Specs.exitCodes(spec,
         "0", "The group is gone (the gateway also answers so when there was no such group).",
-        "1", "The gateway could not be reached or refused.",
+        "1", "The gateway could not be reached or refused; or the group is gone but its spooled runs could not be "
+            + "dropped (the spool busy or unusable), so the next flush would bring it back.",
         "125", "Bad option, label, URL or secret file; nothing was sent.");
     spec.addOption(Specs.required("--job", "NAME", "The job name of the group."));
     spec.addOption(Specs.repeatable("--label", "KEY=VALUE", "A grouping label of the group; repeat for more. Added "
