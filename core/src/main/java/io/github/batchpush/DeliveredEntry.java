@@ -28,7 +28,8 @@ import java.util.TreeMap;
  * it was recorded, by this host's clock: one later than now can only mean that the clock ran ahead then (a bad clock
  * at boot, a restored VM) or has been set back since (an NTP step, a daylight-saving hardware clock). It counts for
  * nothing: it would otherwise keep every run of the group from going out until the clock caught up, silently, a
- * failed run included. No time later than now is ever recorded.
+ * failed run included. No time later than now is ever recorded. The price: for as long as the clock stepped back, an
+ * older run still spooled and flushed then is no longer held back from a newer one.
  */
 final class DeliveredEntry {
   static final DeliveredEntry NONE = new DeliveredEntry(Map.of());

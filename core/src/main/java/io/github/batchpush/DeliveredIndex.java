@@ -55,6 +55,17 @@ final class DeliveredIndex {
   }
 
   /** What was delivered of {@code group} (a {@link GroupingKeyPath}); {@link DeliveredEntry#NONE} for nothing. */
+  /**
+   * What went out of the group of {@code push}: recorded under its labels in name order ({@link GroupingKeyPath#key})
+   * and, by the versions before that was the key, under the order its labels were given in.
+   */
+  DeliveredEntry lookup(Push push) {
+    String key = GroupingKeyPath.key(push.job, push.labels);
+    String asGiven = GroupingKeyPath.of(push.job, push.labels);
+    DeliveredEntry entry = lookup(key);
+    return asGiven.equals(key) ? entry : entry.merge(lookup(asGiven));
+  }
+
   DeliveredEntry lookup(String group) {
     return session.computeIfAbsent(group, g -> {
       String hash = SpoolFiles.hash(g);

@@ -23,13 +23,26 @@ final class GroupFileName {
   private GroupFileName() {}
 
   static String of(String job, Map<String, String> labels) {
-    StringBuilder name = new StringBuilder(safe(job));
     // In the labels' name order: one group, one file, whatever order its labels were given in.
-    new TreeMap<>(labels).values().forEach(v -> name.append('-').append(safe(v)));
+    return name(job, new TreeMap<>(labels));
+  }
+
+  /**
+   * The name the versions before {@link #of} sorted the labels gave the group: its labels in the order given. Null
+   * when it is the same name.
+   */
+  static String asGiven(String job, Map<String, String> labels) {
+    String asGiven = name(job, labels);
+    return asGiven.equals(of(job, labels)) ? null : asGiven;
+  }
+
+  private static String name(String job, Map<String, String> labels) {
+    StringBuilder name = new StringBuilder(safe(job));
+    labels.values().forEach(v -> name.append('-').append(safe(v)));
     // With labels, the name shows their values but not their names: {team=a} and {owner=a} would meet.
     boolean ambiguous = !labels.isEmpty() || !name.toString().equals(job) || job.contains("-");
     if (ambiguous) {
-      name.append('-').append(shortHash(GroupingKeyPath.key(job, labels)));
+      name.append('-').append(shortHash(GroupingKeyPath.of(job, labels)));
     }
     return name.toString();
   }

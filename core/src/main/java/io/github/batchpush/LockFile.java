@@ -13,7 +13,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,6 +69,27 @@ final class LockFile {
    */
   static Held acquire(Path file, long deadlineNanos, FileAttribute<?>... attributes) throws IOException {
     return acquire(file, deadlineNanos, null, attributes);
+  }
+
+  /**
+   * The mode for lock files in {@code directory}: as writable as the directory, this user's only in a private one,
+   * and in one that users share (a team's lock or textfile directory), by those who may write there too, since
+   * taking the lock needs the file open for writing. A lock file holds no secret.
+   */
+  static Set<PosixFilePermission> asWritableAs(Path directory) {
+    Set<PosixFilePermission> mode = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    try {
+      Set<PosixFilePermission> shared = Files.getPosixFilePermissions(directory);
+      if (shared.contains(PosixFilePermission.GROUP_WRITE)) {
+        mode.addAll(List.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE));
+      }
+      if (shared.contains(PosixFilePermission.OTHERS_WRITE)) {
+        mode.addAll(List.of(PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE));
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // not POSIX, or gone: the owner's only
+    }
+    return mode;
   }
 
   /**
@@ -132,8 +156,9 @@ final class LockFile {
 
   private static void setMode(Path file, Set<PosixFilePermission> mode) {
     try {
-      Files.setPosixFilePermissions(file, mode);
-    } catch (IOException | UnsupportedOperationException e) {
+      // Never through a link: in a shared directory another user could swap one in for the file just created.
+      Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(mode);
+    } catch (IOException | UnsupportedOperationException | NullPointerException e) {
       // it stays this user's only: the others find out when they try, in one line naming the file
     }
   }

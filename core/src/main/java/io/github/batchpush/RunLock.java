@@ -5,19 +5,16 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -68,8 +65,8 @@ public final class RunLock implements AutoCloseable {
     String fix = ": set " + Defaults.LOCK_DIRECTORY_VARIABLE + " to a directory this user can write";
     try {
       Files.createDirectories(directory, SpoolFiles.ownerOnlyDirectory());
-      LockFile.Held held = LockFile.acquire(file, System.nanoTime() + wait.toNanos(), sharedAs(directory),
-          SpoolFiles.ownerOnlyFile());
+      LockFile.Held held = LockFile.acquire(file, System.nanoTime() + wait.toNanos(),
+          LockFile.asWritableAs(directory), SpoolFiles.ownerOnlyFile());
       if (held == null) {
         return new RunLock(file, null, readHolder(file));
       }
@@ -81,30 +78,25 @@ public final class RunLock implements AutoCloseable {
       throw new IllegalStateException("The lock file '" + file + "' is not a regular file (a FIFO, directory, "
           + "device or link): remove it, or set " + Defaults.LOCK_DIRECTORY_VARIABLE + " to another directory", e);
     } catch (IOException | UnsupportedOperationException e) {
+      if (e instanceof AccessDeniedException && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        // Another user's lock file, made owner-only by a version before lock files followed their directory.
+        throw new IllegalStateException("The lock file '" + file + "' cannot be written by this user" + owner(file)
+            + ": have its owner remove it, or make it writable (chmod a+rw); lock files made now are as writable as "
+            + "their directory", e);
+      }
       throw new IllegalStateException("Cannot take the lock '" + file + "' (" + e.getClass().getSimpleName() + ": "
           + PushgatewaySink.oneLine(String.valueOf(e.getMessage())) + ")" + fix, e);
     }
   }
 
-  /**
-   * A lock file is as writable as its directory: this user's only in a private one, and in a directory that users
-   * share (the README's way to make them exclude each other), by those who can write there too, since taking the
-   * lock needs the file open for writing. It holds no secret: a pid and a time.
-   */
-  private static Set<PosixFilePermission> sharedAs(Path directory) {
-    Set<PosixFilePermission> mode = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+  /** Whose the file is, when it is another user's: why this user cannot write it. */
+  private static String owner(Path file) {
     try {
-      Set<PosixFilePermission> shared = Files.getPosixFilePermissions(directory);
-      if (shared.contains(PosixFilePermission.GROUP_WRITE)) {
-        mode.addAll(List.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE));
-      }
-      if (shared.contains(PosixFilePermission.OTHERS_WRITE)) {
-        mode.addAll(List.of(PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE));
-      }
-    } catch (IOException | UnsupportedOperationException e) {
-      // not POSIX, or gone: the owner's only
+      Object owner = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+      return " (it belongs to uid " + owner + ")";
+    } catch (IOException | RuntimeException e) {
+      return "";
     }
-    return mode;
   }
 
   /** The default directory: {@code locks} next to the spool's default, in this user's state directory. */

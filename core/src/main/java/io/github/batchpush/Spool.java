@@ -146,7 +146,7 @@ final class Spool {
   private void deliverWithoutSpool(Push push, SpoolQueue queue, Delivery delivery, long deadlineNanos,
       IOException why, SpoolProblems problems) {
     Push news = !Files.isDirectory(queue.directory()) ? push
-        : queue.index(null, problems).lookup(GroupingKeyPath.key(push.job, push.labels))
+        : queue.index(null, problems).lookup(push)
             .newsIn(push, clock.instant());
     if (news == null) {
       return;
@@ -226,6 +226,9 @@ final class Spool {
       }
       if (held == null) {
         delivery.delete(job, labels, deadlineNanos);
+        if (!holdsRunsOf(delivery.gateway(), job, labels)) {
+          return 0; // none to drop; what the lock's holder sends is a run newer than this delete
+        }
         throw new PushException(kept + "another delivery holds the spool's lock" + comeBack, null);
       }
       try {
@@ -240,6 +243,15 @@ final class Spool {
       }
     } finally {
       problems.log();
+    }
+  }
+
+  /** Whether runs of the group wait for {@code gateway}, looking without the lock; true when it cannot tell. */
+  private boolean holdsRunsOf(String gateway, String job, Map<String, String> labels) {
+    try {
+      return !SpoolQueue.of(directory, gateway).runsOf(job, labels).isEmpty();
+    } catch (IOException e) {
+      return true;
     }
   }
 

@@ -208,7 +208,7 @@ final class SpoolDelivery {
    */
   private boolean sendThenRecord(Push push, Kept copy) {
     String group = group(push);
-    DeliveredEntry entry = lookup(group, push);
+    DeliveredEntry entry = lookup(push);
     Instant now = spool.clock().instant();
     Push news = entry.newsIn(push, now);
     if (news != null) {
@@ -234,8 +234,8 @@ final class SpoolDelivery {
   }
 
   /** What the index knows of the group, saying so once when the clock ran ahead when it was recorded. */
-  private DeliveredEntry lookup(String group, Push push) {
-    DeliveredEntry entry = index.lookup(group);
+  private DeliveredEntry lookup(Push push) {
+    DeliveredEntry entry = index.lookup(push);
     if (entry.recordedAfter(spool.clock().instant())) {
       problems.warn("the spool's record of what went out for " + push.group() + " is later than now: the clock ran "
           + "ahead or was set back; runs of it are sent whole until a new record replaces it");
@@ -250,7 +250,7 @@ final class SpoolDelivery {
    */
   private void sendUnspooled(Push push) {
     String group = group(push);
-    DeliveredEntry entry = lookup(group, push);
+    DeliveredEntry entry = lookup(push);
     Instant now = spool.clock().instant();
     Push news = entry.newsIn(push, now);
     if (news == null) {

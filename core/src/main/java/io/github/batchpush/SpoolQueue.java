@@ -161,18 +161,29 @@ final class SpoolQueue {
    */
   int dropGroup(String job, Map<String, String> labels) throws IOException {
     int dropped = 0;
-    for (Path file : runs()) {
+    for (Path file : runsOf(job, labels)) {
+      if (Files.deleteIfExists(file)) {
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /** The run files of the group {@code job} plus {@code labels}, looking only. */
+  List<Path> runsOf(String job, Map<String, String> labels) throws IOException {
+    List<Path> runs = new ArrayList<>();
+    for (Path file : list(null)) {
       Push push;
       try {
         push = SpoolFiles.readRun(file).push();
       } catch (NoSuchFileException | SpoolFiles.UnreadableException goneOrUnreadable) {
         continue;
       }
-      if (push.job.equals(job) && push.labels.equals(labels) && Files.deleteIfExists(file)) {
-        dropped++;
+      if (push.job.equals(job) && push.labels.equals(labels)) {
+        runs.add(file);
       }
     }
-    return dropped;
+    return runs;
   }
 
   /** How many runs wait in this queue, looking only: unlike {@link #runs()}, it deletes nothing. */

@@ -50,20 +50,27 @@ final class TextfileWriter {
   void write(Push push, long deadlineNanos) throws IOException {
     Files.createDirectories(directory);
     Path file = fileFor(push);
+    String asGiven = GroupFileName.asGiven(push.job, push.labels);
+    Path before = asGiven == null ? null : directory.resolve(asGiven + ".prom");
     try (LockFile.Held held = LockFile.acquire(directory.resolve("." + file.getFileName() + ".lock"),
-        deadlineNanos)) {
+        deadlineNanos, LockFile.asWritableAs(directory))) {
       // A writer stopped (SIGSTOP, a hung NFS mount) while holding the lock must not hang every other job.
       if (held == null) {
         throw new IOException("another writer holds " + file + " past the deadline");
       }
       removeAbandonedTemporaryFiles(file);
-      String text = render(push) + familiesNotIn(push, file);
+      // The group's file as a version before the name sorted the labels wrote it: taken over, then removed, or
+      // node_exporter would expose the group twice, its old success beside this failure.
+      String text = render(push) + familiesNotIn(push, before != null && !Files.exists(file) ? before : file);
       Path tmp = directory.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "-"
           + Long.toHexString(System.nanoTime()) + ".tmp");
       try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
         w.write(text);
       }
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      if (before != null) {
+        Files.deleteIfExists(before);
+      }
     }
   }
 

@@ -52,4 +52,19 @@ class DeleteWhileSpoolBusyTest {
       assertThat(spooledRuns()).isEqualTo(1);
     }
   }
+
+  // Review 3, finding 4: with the spool busy, delete failed even when no run of the group was spooled.
+  @Test
+  void withTheSpoolBusyButNoRunOfTheGroupSpooledTheDeleteSucceeds() throws Exception {
+    try (Pushgateway up = Pushgateway.start();
+        LockFile.Held flushing = LockFile.acquire(Files.createDirectories(spool).resolve(".lock"), System.nanoTime(),
+            SpoolFiles.ownerOnlyFile())) {
+      up.request("POST", "/metrics/job/idle_job", "x 1\n");
+      BatchPush push = BatchPush.builder().gateway(up.uri()).spoolDirectory(spool).deadline(Duration.ofSeconds(1))
+          .build();
+
+      assertThat(push.delete("idle_job")).isZero();
+      assertThat(up.groupAfterDelete("idle_job", Map.of())).isEmpty();
+    }
+  }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -38,6 +39,20 @@ class DeliveredIndexTest {
   @Test
   void aGroupNeverDeliveredHasNoEntry() {
     assertThat(index().lookup("job/never")).isEqualTo(DeliveredEntry.NONE);
+  }
+
+  // Review 3, finding 1: records made before the key sorted the labels must still keep older runs out.
+  @Test
+  void aGroupsRecordUnderItsLabelsGivenOrderStillCountsAndTheNewOneIsUnderTheirNameOrder() throws Exception {
+    Map<String, String> given = new LinkedHashMap<>();
+    given.put("team", "a");
+    given.put("env", "prod");
+    Push run = new Push("batch_job", "job", given, List.of(new Push.Sample("batch_job_exit_code", "h", null, null, 1)),
+        Instant.ofEpochSecond(50));
+    index().record(GroupingKeyPath.of("job", given), deliveredAt(100));
+
+    assertThat(GroupingKeyPath.key("job", given)).isEqualTo("job/job/env/prod/team/a");
+    assertThat(index().lookup(run).newsIn(run, Instant.ofEpochSecond(200))).as("older than the record").isNull();
   }
 
   @Test

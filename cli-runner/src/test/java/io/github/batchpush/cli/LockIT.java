@@ -265,6 +265,27 @@ class LockIT {
         .isEqualTo(PosixFilePermissions.fromString("rw-rw-rw-"));
   }
 
+  // Review 3, finding 2: an owner-only lock file another user left (a version before this one made them so) was
+  // reported as a directory to change, which was not the problem.
+  @Test
+  void anotherUsersOwnerOnlyLockFileIsNamedWithItsOwnerAndTheFix() throws Exception {
+    Assumptions.assumeTrue(Launch.RUNS_AS_ROOT, "needs a user besides the tests' own");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path shared = Files.createDirectory(dir.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path lock = Files.writeString(shared.resolve("old_job.lock"), "");
+    Files.setPosixFilePermissions(lock, PosixFilePermissions.fromString("rw-------"));
+
+    Launch.Result r = locked("old_job", "touch", dir.resolve("ran").toString())
+        .env("BATCHPUSH_LOCK_DIR", shared.toString()).unprivileged().run();
+
+    assertThat(r.exitCode()).isEqualTo(125);
+    assertThat(r.stderr()).isEqualTo("batchpush: The lock file '" + lock + "' cannot be written by this user (it "
+        + "belongs to uid 0): have its owner remove it, or make it writable (chmod a+rw); lock files made now are as "
+        + "writable as their directory\n");
+    assertThat(dir.resolve("ran")).doesNotExist();
+  }
+
   @Test
   void anEmptyLockDirectoryVariableIsRefusedBeforeTheCommandRuns() {
     Launch.Result r = locked("x", "touch", dir.resolve("ran").toString()).env("BATCHPUSH_LOCK_DIR", "").run();

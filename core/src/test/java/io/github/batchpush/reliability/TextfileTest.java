@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -208,6 +209,34 @@ class TextfileTest {
     List<String> proms = files().stream().filter(f -> f.endsWith(".prom")).collect(Collectors.toList());
     assertThat(proms).hasSize(1);
     assertThat(read(dir.resolve(proms.get(0)))).containsPattern("(?m)^batch_job_exit_code\\{[^}]*\\} 3\\.0$");
+  }
+
+  // Review 3, finding 1: the file a version before the sorted name wrote stayed beside the new one, and node_exporter
+  // kept exposing its success instead of the new failure.
+  @Test
+  void aGroupsFileFromBeforeItsNameSortedTheLabelsIsTakenOverAndRemoved() throws Exception {
+    String given = "nightly-a-prod-74188a7b.prom"; // what 169c251 wrote for --label team=a --label env=prod
+    Files.writeString(dir.resolve(given), "# TYPE batch_job_last_success_timestamp_seconds gauge\n"
+        + "batch_job_last_success_timestamp_seconds{job=\"nightly\",team=\"a\",env=\"prod\"} 1.7956761223565793E9\n"
+        + "# TYPE batch_job_exit_code gauge\nbatch_job_exit_code{job=\"nightly\",team=\"a\",env=\"prod\"} 0.0\n");
+
+    run(textfileOnly().newBuilder().label("team", "a").label("env", "prod").build(), "nightly", 1);
+
+    List<String> proms = files().stream().filter(f -> f.endsWith(".prom")).collect(Collectors.toList());
+    assertThat(proms).singleElement().isNotEqualTo(given);
+    assertThat(read(dir.resolve(proms.get(0)))).containsPattern("(?m)^batch_job_exit_code\\{[^}]*\\} 1\\.0$")
+        .contains("} 1.7956761223565793E9\n");
+  }
+
+  // Review 3, finding 6: in a textfile directory that users share, the first writer's lock file was owner-only.
+  @Test
+  void aLockFileInASharedDirectoryIsAsWritableAsTheDirectory() throws Exception {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    run(textfileOnly(), "shared", 0);
+
+    assertThat(Files.getPosixFilePermissions(dir.resolve(".shared.prom.lock")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-rw-rw-"));
   }
 
   @Test
