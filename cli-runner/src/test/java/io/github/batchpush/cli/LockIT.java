@@ -250,10 +250,7 @@ class LockIT {
   // README recommends) exited 125 on every run from then on.
   @Test
   void usersSharingALockDirectoryExcludeEachOtherInsteadOfLockingEachOtherOut() throws Exception {
-    Assumptions.assumeTrue(Launch.RUNS_AS_ROOT, "needs two users besides the tests' own");
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path shared = Files.createDirectory(dir.resolve("shared"));
-    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path shared = sharedDirectory();
 
     Launch.Result nobody = locked("shared_job", "true").env("BATCHPUSH_LOCK_DIR", shared.toString()).asUser(65534)
         .run();
@@ -269,10 +266,7 @@ class LockIT {
   // reported as a directory to change, which was not the problem.
   @Test
   void anotherUsersOwnerOnlyLockFileIsNamedWithItsOwnerAndTheFix() throws Exception {
-    Assumptions.assumeTrue(Launch.RUNS_AS_ROOT, "needs a user besides the tests' own");
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path shared = Files.createDirectory(dir.resolve("shared"));
-    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path shared = sharedDirectory();
     Path lock = Files.writeString(shared.resolve("old_job.lock"), "");
     Files.setPosixFilePermissions(lock, PosixFilePermissions.fromString("rw-------"));
 
@@ -294,6 +288,15 @@ class LockIT {
     assertThat(r.stderr()).isEqualTo("batchpush: BATCHPUSH_LOCK_DIR is set but empty: give it a value, or unset it "
         + "for the default (batchpush/locks in $XDG_STATE_HOME, else in $HOME/.local/state)\n");
     assertThat(dir.resolve("ran")).doesNotExist();
+  }
+
+  /** A lock directory every user may write, as users who must exclude each other share one; root's tests only. */
+  private Path sharedDirectory() throws IOException {
+    Assumptions.assumeTrue(Launch.RUNS_AS_ROOT, "needs users besides the tests' own");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path shared = Files.createDirectory(dir.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    return shared;
   }
 
   private static String[] with(String[] command, String... args) {
