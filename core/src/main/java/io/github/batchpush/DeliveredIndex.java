@@ -54,7 +54,6 @@ final class DeliveredIndex {
     this.problems = problems;
   }
 
-  /** What was delivered of {@code group} (a {@link GroupingKeyPath}); {@link DeliveredEntry#NONE} for nothing. */
   /**
    * What went out of the group of {@code push}: recorded under its labels in name order ({@link GroupingKeyPath#key})
    * and, by the versions before that was the key, under the order its labels were given in.
@@ -66,6 +65,7 @@ final class DeliveredIndex {
     return asGiven.equals(key) ? entry : entry.merge(lookup(asGiven));
   }
 
+  /** What was delivered of {@code group} (a {@link GroupingKeyPath}); {@link DeliveredEntry#NONE} for nothing. */
   DeliveredEntry lookup(String group) {
     return session.computeIfAbsent(group, g -> {
       String hash = SpoolFiles.hash(g);
