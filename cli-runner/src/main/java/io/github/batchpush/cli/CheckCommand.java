@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -194,7 +193,7 @@ final class CheckCommand implements Callable<Integer> {
   /** The group's max age, declaration, last run and last success, as far as it has them. */
   private static String declared(GatewayProbe probe) {
     List<String> facts = new ArrayList<>();
-    facts.add(probe.maxAge() == null ? "no max age" : "max age " + duration(probe.maxAge()));
+    facts.add(probe.maxAge() == null ? "no max age" : "max age " + DurationConverter.describe(probe.maxAge()));
     if (probe.registered() != null) {
       facts.add("registered " + when(probe.registered()));
     }
@@ -253,15 +252,10 @@ final class CheckCommand implements Callable<Integer> {
   private static String when(Instant time) {
     Duration fromNow = Duration.between(Instant.now(), time);
     Duration distance = fromNow.abs();
-    String roughly = duration(distance.truncatedTo(distance.compareTo(Duration.ofMinutes(1)) < 0
+    String roughly = DurationConverter.describe(distance.truncatedTo(distance.compareTo(Duration.ofMinutes(1)) < 0
         ? ChronoUnit.SECONDS : ChronoUnit.MINUTES));
     return time.truncatedTo(ChronoUnit.SECONDS) + (fromNow.isNegative() ? " (" + roughly + " ago)"
         : " (in " + roughly + ")");
-  }
-
-  /** {@code 26h}, {@code 1h30m}, {@code 45s}, as durations are written on the command line. */
-  private static String duration(Duration d) {
-    return d.toString().substring(2).toLowerCase(Locale.ROOT);
   }
 
   /** A word as sh takes it: as it is when sh would read nothing else into it, else single-quoted. */

@@ -2,12 +2,13 @@ package io.github.batchpush.cli;
 
 import io.github.batchpush.Durations;
 import java.time.Duration;
+import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Durations as users write them in crontabs ({@code 90s}, {@code 5m}, {@code PT15M}), parsed by core. An empty value
- * (an empty environment variable) means unset, as it does in core.
+ * Durations as users write them in crontabs ({@code 90s}, {@code 5m}, {@code PT15M}), parsed by core. An empty
+ * option value leaves the option unset.
  */
 final class DurationConverter implements ITypeConverter<Duration> {
   /**
@@ -21,6 +22,14 @@ final class DurationConverter implements ITypeConverter<Duration> {
           + whatToGive + ")");
     }
     return duration;
+  }
+
+  /**
+   * A duration in messages, as the options take it: {@code 26h}, {@code 1h30m}, {@code 500ms} as {@code 0.5s}. Whole
+   * days stay hours here ({@code 720h}), unlike core's {@link Durations#format}: the CLI's messages always read so.
+   */
+  static String describe(Duration d) {
+    return d.toString().substring(2).toLowerCase(Locale.ROOT);
   }
 
   @Override

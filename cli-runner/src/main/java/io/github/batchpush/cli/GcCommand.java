@@ -124,7 +124,7 @@ final class GcCommand implements Callable<Integer> {
       if (!quiet) {
         for (GatewayGroup group : stale.keptForMaxAge()) {
           out.println("kept " + group + " (last push " + when(group.lastPush()) + ", max age "
-              + Supervisor.describe(group.maxAge()) + ")");
+              + DurationConverter.describe(group.maxAge()) + ")");
         }
       }
       out.flush();
@@ -136,7 +136,7 @@ final class GcCommand implements Callable<Integer> {
         return;
       }
       out.println("batchpush: gc on " + push.gateway() + ": " + (dryRun ? "would delete " : "deleted ") + deleted
-          + " group(s) last pushed more than " + Supervisor.describe(olderThan) + " ago; kept "
+          + " group(s) last pushed more than " + DurationConverter.describe(olderThan) + " ago; kept "
           + stale.keptForMaxAge().size() + " such group(s) that declare a max age (deleting one would silence its "
           + "freshness alert; --include-slo deletes them too); " + stale.fresh() + " group(s) pushed to more recently");
       out.flush();

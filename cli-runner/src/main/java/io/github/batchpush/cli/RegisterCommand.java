@@ -7,7 +7,6 @@ import io.github.batchpush.Setting;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -63,7 +62,7 @@ final class RegisterCommand implements Callable<Integer> {
       return console.failed(e, "registering " + job);
     }
     console.info("registered group " + Console.group(job, push.labels()) + " on " + push.gateway() + ": max age "
-        + maxAge.toString().substring(2).toLowerCase(Locale.ROOT) + ", counted from "
+        + DurationConverter.describe(maxAge) + ", counted from "
         + since.truncatedTo(ChronoUnit.SECONDS) + " until its first success");
     return 0;
   }

@@ -180,7 +180,7 @@ final class RunCommand implements Callable<Integer> {
   private int skip(BatchPush push, RunLock runLock, Console console) {
     String holder = runLock.holder() == null ? "" : " (" + runLock.holder() + ")";
     String waited = lockWait == null || lockWait.isZero() ? " still holds" : " still held";
-    String after = lockWait == null || lockWait.isZero() ? "" : " after " + Supervisor.describe(lockWait);
+    String after = lockWait == null || lockWait.isZero() ? "" : " after " + DurationConverter.describe(lockWait);
     console.info("skipped this run of " + Console.group(job, push.labels()) + ": the previous one" + holder + waited
         + " the lock " + runLock.file() + after);
     try {

@@ -1,11 +1,12 @@
 package io.github.batchpush.cli;
 
+import static io.github.batchpush.cli.DurationConverter.describe;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -244,9 +245,5 @@ final class Supervisor {
     int code = errno == 2 ? BatchPushCli.NOT_FOUND : BatchPushCli.NOT_EXECUTABLE;
     console.error("cannot run '" + command.name() + "': " + reason);
     return new Outcome(code, code);
-  }
-
-  static String describe(Duration d) {
-    return d.toString().substring(2).toLowerCase(Locale.ROOT);
   }
 }
