@@ -399,8 +399,8 @@ public final class BatchPush {
   /**
    * What can already be known to go wrong with this configuration before a run starts, which would otherwise only
    * show after the job ran: whether the spool directory and the textfile directory can be used (each a directory this
-   * user can write, or one it can create). Sends nothing and writes nothing. Each problem is one line naming the value and the fix; an
-   * empty list means ready.
+   * user can write, or one it can create). Sends nothing and writes nothing. Each problem is one line naming the value
+   * and the fix; an empty list means ready.
    *
    * <pre>{@code
    * List<String> problems = push.preflight();
@@ -917,8 +917,7 @@ public final class BatchPush {
     public BatchPush build() {
       if (!blankInEnvironment.isEmpty()) {
         Setting blank = blankInEnvironment.iterator().next();
-        throw new IllegalArgumentException(blank.environmentVariable() + " is set but empty: give it a value, or "
-            + "unset it" + (blank.defaultValue() == null ? "" : " for the default (" + blank.defaultValue() + ")"));
+        throw setButEmpty(blank.environmentVariable(), blank.defaultValue());
       }
       if (gateway == null && textfileDirectory == null) {
         throw new IllegalStateException("No gateway configured: set " + key(Setting.GATEWAY) + " (or "
@@ -929,6 +928,15 @@ public final class BatchPush {
           keys::get);
       return new BatchPush(this, credentials,
           TrustMaterial.of(caCertificates, trustStore, trustStorePassword, keys.get(Setting.CA_CERT)));
+    }
+
+    /**
+     * The refusal of a variable set to nothing (a template that expanded to nothing): taken as unset, it would fall
+     * back to {@code defaultValue} (null: none) without a word.
+     */
+    static IllegalArgumentException setButEmpty(String variable, String defaultValue) {
+      return new IllegalArgumentException(variable + " is set but empty: give it a value, or unset it"
+          + (defaultValue == null ? "" : " for the default (" + defaultValue + ")"));
     }
 
     private String key(Setting setting) {

@@ -68,7 +68,7 @@ final class LockFile {
    * @throws InterruptedIOException when the thread is interrupted while waiting (its flag is set again)
    */
   static Held acquire(Path file, long deadlineNanos, FileAttribute<?>... attributes) throws IOException {
-    return acquire(file, deadlineNanos, null, attributes);
+    return acquire(file, deadlineNanos, false, attributes);
   }
 
   /**
@@ -76,7 +76,7 @@ final class LockFile {
    * and in one that users share (a team's lock or textfile directory), by those who may write there too, since
    * taking the lock needs the file open for writing. A lock file holds no secret.
    */
-  static Set<PosixFilePermission> asWritableAs(Path directory) {
+  private static Set<PosixFilePermission> asWritableAs(Path directory) {
     Set<PosixFilePermission> mode = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     try {
       Set<PosixFilePermission> shared = Files.getPosixFilePermissions(directory);
@@ -93,10 +93,11 @@ final class LockFile {
   }
 
   /**
-   * As {@link #acquire(Path, long, FileAttribute[])}; a file it creates is then given {@code mode} (the umask
-   * aside), so that the other users of a shared directory can open it for writing too, which their lock needs.
+   * As {@link #acquire(Path, long, FileAttribute[])}; with {@code asWritableAsDirectory}, a file it creates is then
+   * made as writable as its directory (the umask aside), so that the other users of a shared directory can open it
+   * for writing too, which their lock needs.
    */
-  static Held acquire(Path file, long deadlineNanos, Set<PosixFilePermission> mode, FileAttribute<?>... attributes)
+  static Held acquire(Path file, long deadlineNanos, boolean asWritableAsDirectory, FileAttribute<?>... attributes)
       throws IOException {
     checkRegularOrAbsent(file);
     Semaphore jvmLock = JVM_LOCKS.computeIfAbsent(realPath(file), f -> new Semaphore(1));
@@ -109,7 +110,7 @@ final class LockFile {
     }
     FileChannel channel = null;
     try {
-      channel = open(file, mode, attributes);
+      channel = open(file, asWritableAsDirectory, attributes);
       checkRegularOrAbsent(file);
       if (!awaitFileLock(channel, deadlineNanos, file)) {
         channel.close();
@@ -131,7 +132,7 @@ final class LockFile {
    * directory the kernel (fs.protected_regular) refuses O_CREAT on another user's file, even one it may write. READ as
    * well as WRITE: a FIFO swapped in after the check opens at once instead of blocking.
    */
-  private static FileChannel open(Path file, Set<PosixFilePermission> mode, FileAttribute<?>[] attributes)
+  private static FileChannel open(Path file, boolean asWritableAsDirectory, FileAttribute<?>[] attributes)
       throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
@@ -141,8 +142,8 @@ final class LockFile {
         try {
           FileChannel created = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW,
               StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), attributes);
-          if (mode != null) {
-            setMode(file, mode);
+          if (asWritableAsDirectory) {
+            setMode(file, asWritableAs(file.toAbsolutePath().getParent()));
           }
           return created;
         } catch (FileAlreadyExistsException createdMeanwhile) {
@@ -155,10 +156,14 @@ final class LockFile {
   }
 
   private static void setMode(Path file, Set<PosixFilePermission> mode) {
+    // Never through a link: in a shared directory another user could swap one in for the file just created.
+    PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class,
+        LinkOption.NOFOLLOW_LINKS);
     try {
-      // Never through a link: in a shared directory another user could swap one in for the file just created.
-      Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(mode);
-    } catch (IOException | UnsupportedOperationException | NullPointerException e) {
+      if (view != null) {
+        view.setPermissions(mode);
+      }
+    } catch (IOException e) {
       // it stays this user's only: the others find out when they try, in one line naming the file
     }
   }

@@ -65,10 +65,10 @@ final class Preflight {
     return Files.isWritable(dir) && Files.isExecutable(dir);
   }
 
-  /** Whose the directory is, when not this user's: the likeliest reason it cannot be written. */
-  private static String owner(Path dir) {
+  /** Whose the file or directory is, when not this user's: the likeliest reason it cannot be written. */
+  static String owner(Path path) {
     try {
-      Object owner = Files.getAttribute(dir, "unix:uid");
+      Object owner = Files.getAttribute(path, "unix:uid");
       Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
       return owner.equals(self) ? "" : " (it belongs to uid " + owner + ")";
     } catch (IOException | RuntimeException e) {

@@ -65,8 +65,8 @@ public final class RunLock implements AutoCloseable {
     String fix = ": set " + Defaults.LOCK_DIRECTORY_VARIABLE + " to a directory this user can write";
     try {
       Files.createDirectories(directory, SpoolFiles.ownerOnlyDirectory());
-      LockFile.Held held = LockFile.acquire(file, System.nanoTime() + wait.toNanos(),
-          LockFile.asWritableAs(directory), SpoolFiles.ownerOnlyFile());
+      LockFile.Held held = LockFile.acquire(file, System.nanoTime() + wait.toNanos(), true,
+          SpoolFiles.ownerOnlyFile());
       if (held == null) {
         return new RunLock(file, null, readHolder(file));
       }
@@ -80,22 +80,12 @@ public final class RunLock implements AutoCloseable {
     } catch (IOException | UnsupportedOperationException e) {
       if (e instanceof AccessDeniedException && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
         // Another user's lock file, made owner-only by a version before lock files followed their directory.
-        throw new IllegalStateException("The lock file '" + file + "' cannot be written by this user" + owner(file)
-            + ": have its owner remove it, or make it writable (chmod a+rw); lock files made now are as writable as "
-            + "their directory", e);
+        throw new IllegalStateException("The lock file '" + file + "' cannot be written by this user"
+            + Preflight.owner(file) + ": have its owner remove it, or make it writable (chmod a+rw); lock files made "
+            + "now are as writable as their directory", e);
       }
       throw new IllegalStateException("Cannot take the lock '" + file + "' (" + e.getClass().getSimpleName() + ": "
           + PushgatewaySink.oneLine(String.valueOf(e.getMessage())) + ")" + fix, e);
-    }
-  }
-
-  /** Whose the file is, when it is another user's: why this user cannot write it. */
-  private static String owner(Path file) {
-    try {
-      Object owner = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-      return " (it belongs to uid " + owner + ")";
-    } catch (IOException | RuntimeException e) {
-      return "";
     }
   }
 
@@ -113,8 +103,7 @@ public final class RunLock implements AutoCloseable {
   static Path fromEnvironment(Map<String, String> env) {
     String dir = env.get(Defaults.LOCK_DIRECTORY_VARIABLE);
     if (dir != null && dir.isBlank()) {
-      throw new IllegalArgumentException(Defaults.LOCK_DIRECTORY_VARIABLE + " is set but empty: give it a value, or "
-          + "unset it for the default (" + Defaults.LOCK_DIRECTORY + ")");
+      throw BatchPush.Builder.setButEmpty(Defaults.LOCK_DIRECTORY_VARIABLE, Defaults.LOCK_DIRECTORY);
     }
     return dir == null ? null : Paths.get(dir);
   }

@@ -215,33 +215,33 @@ final class Spool {
         + "runs spooled in " + directory + " were not dropped (";
     String comeBack = "): the next flush sends them and brings the group back; delete it again once the spool is "
         + "free";
+    LockFile.Held held = null;
+    IOException unusable = null;
     try {
       long now = System.nanoTime();
-      LockFile.Held held;
       try {
         held = lock(now + (deadlineNanos - now) / 2, problems);
       } catch (IOException e) {
-        delivery.delete(job, labels, deadlineNanos);
-        throw new PushException(kept + "the spool's lock cannot be taken: " + e + comeBack, e);
+        unusable = e;
       }
+      // Deleted whether or not the lock was had: the group is retired either way; only its spooled runs may stay.
+      delivery.delete(job, labels, deadlineNanos);
       if (held == null) {
-        delivery.delete(job, labels, deadlineNanos);
-        if (!holdsRunsOf(delivery.gateway(), job, labels)) {
+        if (unusable == null && !holdsRunsOf(delivery.gateway(), job, labels)) {
           return 0; // none to drop; what the lock's holder sends is a run newer than this delete
         }
-        throw new PushException(kept + "another delivery holds the spool's lock" + comeBack, null);
+        throw new PushException(kept + (unusable != null ? "the spool's lock cannot be taken: " + unusable
+            : "another delivery holds the spool's lock") + comeBack, unusable);
       }
-      try {
-        delivery.delete(job, labels, deadlineNanos);
-        // A run a killed delivery left in the journal becomes a file first, so that it is dropped too.
-        new SpoolUpkeep(this, problems).journal(held, delivery.gateway());
-        return SpoolQueue.of(directory, delivery.gateway()).dropGroup(job, labels);
-      } catch (IOException e) {
-        throw new PushException(kept + e + comeBack, e);
-      } finally {
+      // A run a killed delivery left in the journal becomes a file first, so that it is dropped too.
+      new SpoolUpkeep(this, problems).journal(held, delivery.gateway());
+      return SpoolQueue.of(directory, delivery.gateway()).dropGroup(job, labels);
+    } catch (IOException e) {
+      throw new PushException(kept + e + comeBack, e);
+    } finally {
+      if (held != null) {
         release(held, problems);
       }
-    } finally {
       problems.log();
     }
   }

@@ -53,7 +53,7 @@ final class TextfileWriter {
     String asGiven = GroupFileName.asGiven(push.job, push.labels);
     Path before = asGiven == null ? null : directory.resolve(asGiven + ".prom");
     try (LockFile.Held held = LockFile.acquire(directory.resolve("." + file.getFileName() + ".lock"),
-        deadlineNanos, LockFile.asWritableAs(directory))) {
+        deadlineNanos, true)) {
       // A writer stopped (SIGSTOP, a hung NFS mount) while holding the lock must not hang every other job.
       if (held == null) {
         throw new IOException("another writer holds " + file + " past the deadline");
